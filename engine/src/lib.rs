@@ -1,0 +1,12 @@
+//! The DStream engine: runs a pipeline (see `shared/pipeline-spec.md`) one micro-batch at a
+//! time, with Spark Streaming's semantics, and reports what every node computed.
+//!
+//! It knows nothing of the browser: the web app drives it through [`Engine`]'s `tick`, and
+//! the replay CLI and the tests drive it the same way natively.
+
+pub mod lambda;
+pub mod types;
+pub mod value;
+
+pub use types::Type;
+pub use value::Value;

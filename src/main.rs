@@ -1,0 +1,2 @@
+//! The web app: a Yew UI that drives the engine on browser timers.
+fn main() {}
