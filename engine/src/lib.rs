@@ -4,9 +4,19 @@
 //! It knows nothing of the browser: the web app drives it through [`Engine`]'s `tick`, and
 //! the replay CLI and the tests drive it the same way natively.
 
+pub mod engine;
+pub mod error;
 pub mod lambda;
+pub mod plan;
+pub mod report;
+pub mod spec;
 pub mod types;
 pub mod value;
 
+pub use engine::Engine;
+pub use error::{BatchError, SpecError};
+pub use plan::{validate, Plan};
+pub use report::{BatchReport, NodeReport, OutputLine, WindowSpan};
+pub use spec::{NodeSpec, PipelineSpec};
 pub use types::Type;
 pub use value::Value;
