@@ -1,9 +1,20 @@
 //! The engine the app and the replay CLI drive: `feed` input, `tick` one batch, get a
-//! `BatchReport`. A tick is transactional: on a run-time error nothing changes.
+//! `BatchReport`. Like Spark's DStream graph, every node keeps a per-time history of its
+//! computed RDDs (shared, immutable) only as long as a window over it or its own state needs.
+//! A tick is transactional: everything it computes is staged, and only a tick that succeeds
+//! commits, so a run-time error leaves the engine exactly as it was (the batch is retried).
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use crate::error::{BatchError, SpecError};
-use crate::plan::{validate, Plan};
-use crate::report::BatchReport;
+use crate::ops::output::run;
+use crate::ops::window::{covered, entering, leaving};
+use crate::ops::{join, keyed, state, stateless, transform, window};
+use crate::plan::{validate, NodeOp, Plan, PlanNode, RddOp, WindowKind, WindowOp};
+use crate::rdd::{OpError, Rdd, RddRef};
+use crate::report::{BatchReport, NodeReport, OutputLine, WindowSpan};
+use crate::sources::{queue, text_input};
 use crate::spec::PipelineSpec;
 use crate::types::Type;
 use crate::value::Value;
@@ -13,46 +24,460 @@ pub struct Engine {
     spec: PipelineSpec,
     plan: Plan,
     batches_run: u64,
+    /// Per node: its computed RDDs by batch time.
+    history: Vec<BTreeMap<u64, RddRef>>,
+    /// Per windowed node: the parent's per-batch reduced (or grouped) RDDs by parent time.
+    reduced: Vec<BTreeMap<u64, RddRef>>,
+    /// Per incremental window: the keyed window value at its last slide.
+    last_window: Vec<Option<(u64, RddRef)>>,
+    /// Per output: the running value of `accumulate: true`.
+    accumulators: Vec<Option<Value>>,
+    /// Per textInput: lines fed for the next tick.
+    pending: Vec<Vec<Value>>,
+    stopwatch: Option<Box<dyn Fn() -> f64>>,
+    sample_limit: usize,
+}
+
+/// Everything one tick computes before it commits.
+struct Staged {
+    out: Vec<Option<RddRef>>,
+    reduced: Vec<Option<RddRef>>,
+    window: Vec<Option<RddRef>>,
+    accumulators: Vec<Option<Value>>,
+}
+
+fn default_stopwatch() -> Option<Box<dyn Fn() -> f64>> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let start = std::time::Instant::now();
+        Some(Box::new(move || start.elapsed().as_secs_f64() * 1000.0))
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        None
+    }
+}
+
+fn batch_indices(times: &[u64], b: u64) -> Vec<u64> {
+    times.iter().map(|t| t / b - 1).collect()
 }
 
 impl Engine {
     pub fn new(spec: PipelineSpec) -> Result<Engine, Vec<SpecError>> {
         let plan = validate(&spec)?;
+        let n = plan.nodes.len();
         Ok(Engine {
             spec,
             plan,
             batches_run: 0,
+            history: vec![BTreeMap::new(); n],
+            reduced: vec![BTreeMap::new(); n],
+            last_window: vec![None; n],
+            accumulators: vec![None; n],
+            pending: vec![Vec::new(); n],
+            stopwatch: default_stopwatch(),
+            sample_limit: 20,
         })
     }
+
     pub fn from_json(text: &str) -> Result<Engine, Vec<SpecError>> {
         Engine::new(PipelineSpec::from_json(text).map_err(|e| vec![e])?)
     }
+
     pub fn spec(&self) -> &PipelineSpec {
         &self.spec
     }
-    pub fn node_type(&self, id: &str) -> Option<&Type> {
-        let i = self.spec.nodes.iter().position(|n| n.id == id)?;
-        self.plan.types.get(i)
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
     }
+
+    /// The inferred record type of a node's output (for an output node: of its records).
+    pub fn node_type(&self, id: &str) -> Option<&Type> {
+        self.plan.nodes.iter().find(|n| n.id == id).map(|n| &n.ty)
+    }
+
     pub fn batches_run(&self) -> u64 {
         self.batches_run
     }
+
     pub fn next_time_ms(&self) -> u64 {
         (self.batches_run + 1) * self.plan.batch_interval_ms
     }
+
+    /// Queues lines for a `textInput` node; they form its next batch.
     pub fn feed(&mut self, node: &str, records: Vec<Value>) -> Result<(), SpecError> {
-        let _ = (node, records);
-        todo!()
+        let Some(i) = self.plan.nodes.iter().position(|n| n.id == node) else {
+            return Err(SpecError::node(node, "no node has this id"));
+        };
+        if !matches!(self.plan.nodes[i].op, NodeOp::TextInput) {
+            return Err(SpecError::node(
+                node,
+                format!(
+                    "only a textInput node takes typed input; this is {:?}",
+                    self.plan.nodes[i].op
+                ),
+            ));
+        }
+        if let Some(bad) = records.iter().find(|r| !text_input::accepts(r)) {
+            return Err(SpecError::node(
+                node,
+                format!("a textInput takes String lines, got {}", bad.type_of()),
+            ));
+        }
+        self.pending[i].extend(records);
+        Ok(())
     }
-    pub fn tick(&mut self) -> Result<BatchReport, BatchError> {
-        todo!()
-    }
+
+    /// Replaces the clock used for timings (the web app passes `performance.now`).
     pub fn set_stopwatch(&mut self, now_ms: Box<dyn Fn() -> f64>) {
-        let _ = now_ms;
-        todo!()
+        self.stopwatch = Some(now_ms);
     }
+
+    /// How many records each `NodeReport::sample` holds.
     pub fn set_sample_limit(&mut self, n: usize) {
-        let _ = n;
-        todo!()
+        self.sample_limit = n;
     }
+
+    fn now(&self) -> f64 {
+        self.stopwatch.as_ref().map_or(0.0, |f| f())
+    }
+
+    /// A node's RDD at `time`: staged for the current tick, else from its history.
+    fn rdd_at(&self, staged: &Staged, node: usize, time: u64, now: u64) -> Option<RddRef> {
+        if time == now {
+            staged.out[node].clone()
+        } else {
+            self.history[node].get(&time).cloned()
+        }
+    }
+
+    fn reduced_at(&self, staged: &Staged, node: usize, time: u64, now: u64) -> Option<RddRef> {
+        if time == now {
+            staged.reduced[node].clone()
+        } else {
+            self.reduced[node].get(&time).cloned()
+        }
+    }
+
+    /// Runs the next batch. On error nothing changes and the same batch runs on retry.
+    pub fn tick(&mut self) -> Result<BatchReport, BatchError> {
+        let start = self.now();
+        let batch = self.batches_run;
+        let b = self.plan.batch_interval_ms;
+        let t = (batch + 1) * b;
+        let n = self.plan.nodes.len();
+        let mut staged = Staged {
+            out: vec![None; n],
+            reduced: vec![None; n],
+            window: vec![None; n],
+            accumulators: self.accumulators.clone(),
+        };
+        let mut reports = Vec::with_capacity(n);
+        let mut outputs = Vec::new();
+        let mut input_records = 0;
+        for i in 0..n {
+            let node = &self.plan.nodes[i];
+            let t0 = self.now();
+            let fired = t.is_multiple_of(node.slide_ms);
+            let fail = |e: OpError| BatchError {
+                batch,
+                time_ms: t,
+                node: node.id.clone(),
+                record: e.record,
+                message: e.message,
+            };
+            let mut span = None;
+            let mut state_keys = None;
+            let mut emitted: Option<Vec<Value>> = None;
+            let result: Option<RddRef> = match &node.op {
+                NodeOp::Window(w) => {
+                    let r = self
+                        .compute_window(i, node, w, &mut staged, t, fired)
+                        .map_err(fail)?;
+                    if fired {
+                        span = Some(WindowSpan {
+                            covers: batch_indices(&covered(t, w.window_ms, b), b),
+                            added: batch_indices(&entering(t, w.slide_ms, b), b),
+                            removed: batch_indices(&leaving(t, w.window_ms, w.slide_ms, b), b),
+                        });
+                        if let Some(win) = &staged.window[i] {
+                            state_keys = Some(win.count());
+                        }
+                    }
+                    r
+                }
+                _ if !fired => None,
+                NodeOp::Queue(batches) => Some(Rc::new(queue::batch_rdd(batches, batch))),
+                NodeOp::TextInput => Some(Rc::new(text_input::batch_rdd(&self.pending[i]))),
+                NodeOp::Generator(g) => Some(Rc::new(g.batch_rdd(t, b))),
+                NodeOp::Output { action, accumulate } => {
+                    if let Some(input) = staged.out[node.inputs[0]].clone() {
+                        let e = run(action, &input, *accumulate, &mut staged.accumulators[i])
+                            .map_err(fail)?;
+                        outputs.push(OutputLine {
+                            batch,
+                            time_ms: t,
+                            output: node.id.clone(),
+                            records: e.records.clone(),
+                            ordered: node.ordered,
+                            more: e.more,
+                        });
+                        emitted = Some(e.records);
+                    }
+                    None
+                }
+                NodeOp::UpdateStateByKey(f, parts) => match staged.out[node.inputs[0]].clone() {
+                    Some(input) => {
+                        let prev = t
+                            .checked_sub(node.slide_ms)
+                            .and_then(|p| self.history[i].get(&p).cloned());
+                        let r = state::update_state_by_key(prev.as_deref(), &input, f, *parts)
+                            .map_err(fail)?;
+                        state_keys = Some(r.count());
+                        Some(Rc::new(r))
+                    }
+                    None => None,
+                },
+                op => {
+                    let ins: Option<Vec<RddRef>> =
+                        node.inputs.iter().map(|&j| staged.out[j].clone()).collect();
+                    match ins {
+                        Some(ins) => Some(Rc::new(per_batch(op, &ins).map_err(fail)?)),
+                        None => None,
+                    }
+                }
+            };
+            if matches!(
+                node.op,
+                NodeOp::Queue(_) | NodeOp::TextInput | NodeOp::Generator(_)
+            ) {
+                input_records += result.as_ref().map_or(0, |r| r.count());
+            }
+            let elapsed_ms = self.now() - t0;
+            let report = match (&result, emitted) {
+                (Some(r), _) => NodeReport {
+                    id: node.id.clone(),
+                    fired: true,
+                    count: r.count(),
+                    partitions: r.partition_counts(),
+                    sample: r.iter().take(self.sample_limit).cloned().collect(),
+                    elapsed_ms,
+                    state_keys,
+                    window: span,
+                },
+                (None, Some(records)) => NodeReport {
+                    id: node.id.clone(),
+                    fired: true,
+                    count: records.len() as u64,
+                    partitions: vec![records.len() as u64],
+                    sample: records.into_iter().take(self.sample_limit).collect(),
+                    elapsed_ms,
+                    state_keys: None,
+                    window: None,
+                },
+                (None, None) => NodeReport {
+                    id: node.id.clone(),
+                    fired: false,
+                    count: 0,
+                    partitions: Vec::new(),
+                    sample: Vec::new(),
+                    elapsed_ms,
+                    state_keys: None,
+                    window: None,
+                },
+            };
+            reports.push(report);
+            staged.out[i] = result;
+        }
+        self.commit(staged, t);
+        self.batches_run += 1;
+        Ok(BatchReport {
+            batch,
+            time_ms: t,
+            nodes: reports,
+            outputs,
+            input_records,
+            processing_ms: self.now() - start,
+        })
+    }
+
+    /// A windowed node: records the parent's per-batch reduction at every parent time, and
+    /// at its own slide times combines the covered ones (incrementally with an inverse).
+    fn compute_window(
+        &self,
+        i: usize,
+        node: &PlanNode,
+        w: &WindowOp,
+        staged: &mut Staged,
+        t: u64,
+        fired: bool,
+    ) -> Result<Option<RddRef>, OpError> {
+        let parent = node.inputs[0];
+        let ps = w.parent_slide_ms;
+        if let Some(p) = staged.out[parent].clone() {
+            let pre = match &w.kind {
+                WindowKind::Plain => None,
+                WindowKind::Keyed {
+                    keying,
+                    f,
+                    partitions,
+                    ..
+                } => Some(keyed::reduce_by_key_iter(
+                    p.iter(),
+                    *keying,
+                    *partitions,
+                    f,
+                )?),
+                WindowKind::Grouped(parts) => Some(keyed::group_by_key(&p, *parts)?),
+            };
+            staged.reduced[i] = pre.map(Rc::new);
+        }
+        if !fired {
+            return Ok(None);
+        }
+        let gather = |times: Vec<u64>, from_reduced: bool| -> Vec<RddRef> {
+            times
+                .into_iter()
+                .filter_map(|p| {
+                    if from_reduced {
+                        self.reduced_at(staged, i, p, t)
+                    } else {
+                        self.rdd_at(staged, parent, p, t)
+                    }
+                })
+                .collect()
+        };
+        Ok(Some(match &w.kind {
+            WindowKind::Plain => {
+                let rdds = gather(covered(t, w.window_ms, ps), false);
+                let r: Vec<&Rdd> = rdds.iter().map(|r| &**r).collect();
+                Rc::new(window::window(&r))
+            }
+            WindowKind::Grouped(parts) => {
+                let rdds = gather(covered(t, w.window_ms, ps), true);
+                let r: Vec<&Rdd> = rdds.iter().map(|r| &**r).collect();
+                Rc::new(window::group_full(&r, *parts)?)
+            }
+            WindowKind::Keyed {
+                f,
+                inverse,
+                filter,
+                partitions,
+                values_only,
+                ..
+            } => {
+                let keyed_window = match inverse {
+                    None => {
+                        let rdds = gather(covered(t, w.window_ms, ps), true);
+                        let r: Vec<&Rdd> = rdds.iter().map(|r| &**r).collect();
+                        window::reduce_full(&r, f, *partitions)?
+                    }
+                    Some(inv) => {
+                        let prev = match &self.last_window[i] {
+                            Some((time, r)) if *time + w.slide_ms == t => Some(r.clone()),
+                            _ => None,
+                        };
+                        let old = gather(leaving(t, w.window_ms, w.slide_ms, ps), true);
+                        let new = gather(entering(t, w.slide_ms, ps), true);
+                        let old: Vec<&Rdd> = old.iter().map(|r| &**r).collect();
+                        let new: Vec<&Rdd> = new.iter().map(|r| &**r).collect();
+                        window::reduce_incremental(
+                            prev.as_deref(),
+                            &old,
+                            &new,
+                            f,
+                            inv,
+                            filter.as_ref(),
+                            *partitions,
+                        )?
+                    }
+                };
+                let keyed_window = Rc::new(keyed_window);
+                staged.window[i] = Some(keyed_window.clone());
+                if *values_only {
+                    Rc::new(window::values_only(&keyed_window)?)
+                } else {
+                    keyed_window
+                }
+            }
+        }))
+    }
+
+    fn commit(&mut self, staged: Staged, t: u64) {
+        for (i, node) in self.plan.nodes.iter().enumerate() {
+            if let Some(r) = &staged.out[i] {
+                self.history[i].insert(t, r.clone());
+            }
+            let keep = node.remember_ms;
+            self.history[i].retain(|&time, _| time + keep > t);
+            if let Some(r) = &staged.reduced[i] {
+                self.reduced[i].insert(t, r.clone());
+            }
+            if let NodeOp::Window(w) = &node.op {
+                // The next slide still removes the batches in (t' - slide - window, t' - window].
+                let keep = w.window_ms + w.slide_ms;
+                self.reduced[i].retain(|&time, _| time + keep > t);
+            }
+            if let Some(r) = &staged.window[i] {
+                self.last_window[i] = Some((t, r.clone()));
+            }
+            if matches!(node.op, NodeOp::TextInput) && staged.out[i].is_some() {
+                self.pending[i].clear();
+            }
+        }
+        self.accumulators = staged.accumulators;
+    }
+
+    /// Runs the spec's `ticks` batches and returns every output line (replay CLI, tests).
+    pub fn replay(&mut self) -> Result<Vec<OutputLine>, BatchError> {
+        let mut lines = Vec::new();
+        for _ in 0..self.plan.ticks {
+            lines.extend(self.tick()?.outputs);
+        }
+        Ok(lines)
+    }
+}
+
+/// The per-batch ops: inputs at this batch time in, the node's RDD out.
+fn per_batch(op: &NodeOp, ins: &[RddRef]) -> Result<Rdd, OpError> {
+    let a = &ins[0];
+    Ok(match op {
+        NodeOp::Map(f) => stateless::map(a, f)?,
+        NodeOp::FlatMap(f) => stateless::flat_map(a, f)?,
+        NodeOp::Filter(f) => stateless::filter(a, f)?,
+        NodeOp::MapValues(f) => stateless::map_values(a, f)?,
+        NodeOp::FlatMapValues(f) => stateless::flat_map_values(a, f)?,
+        NodeOp::ReduceByKey(f, parts) => keyed::reduce_by_key(a, *parts, f)?,
+        NodeOp::GroupByKey(parts) => keyed::group_by_key(a, *parts)?,
+        NodeOp::CountByValue(parts) => keyed::count_by_value(a, *parts),
+        NodeOp::Count => stateless::count(a, crate::rdd::DEFAULT_PARTITIONS),
+        NodeOp::Reduce(f) => stateless::reduce(a, f)?,
+        NodeOp::Repartition(parts) => stateless::repartition(a, *parts),
+        NodeOp::Union => {
+            let r: Vec<&Rdd> = ins.iter().map(|r| &**r).collect();
+            stateless::union(&r)
+        }
+        NodeOp::Join(kind, parts) => join::join(a, &ins[1], *parts, *kind)?,
+        NodeOp::Cogroup(parts) => join::cogroup(a, &ins[1], *parts)?,
+        NodeOp::Intersection => transform::intersection(a, &ins[1]),
+        NodeOp::Subtract => transform::subtract(a, &ins[1]),
+        NodeOp::Cartesian => transform::cartesian(a, &ins[1]),
+        NodeOp::Transform(ops) => {
+            let mut cur: Rdd = (**a).clone();
+            for op in ops {
+                cur = match op {
+                    RddOp::Distinct => transform::distinct(&cur),
+                    RddOp::Sample { fraction, seed } => transform::sample(&cur, *fraction, *seed),
+                    RddOp::SortBy(f, asc) => transform::sort_by(&cur, f, *asc)?,
+                    RddOp::SortByKey(asc) => transform::sort_by_key(&cur, *asc)?,
+                    RddOp::Take(n) => transform::take(&cur, *n),
+                    RddOp::Top(n, key) => Rdd::new(vec![transform::top(&cur, *n, key.as_ref())?]),
+                };
+            }
+            cur
+        }
+        // Sources, windows, state and outputs are handled by the engine itself.
+        _ => Rdd::empty(1),
+    })
 }

@@ -7,8 +7,11 @@
 pub mod engine;
 pub mod error;
 pub mod lambda;
+pub mod ops;
 pub mod plan;
+pub mod rdd;
 pub mod report;
+pub mod sources;
 pub mod spec;
 pub mod types;
 pub mod value;

@@ -82,3 +82,42 @@ mod tests {
         assert_eq!(t.to_string(), "(String, List[Option[(Int, Double)]])");
     }
 }
+
+/// The most precise type both `a` and `b` can be (`Unknown` gives way to anything), or
+/// `None` if they conflict: how a queue's records and union inputs must agree.
+pub fn unify(a: &Type, b: &Type) -> Option<Type> {
+    match (a, b) {
+        (Type::Unknown, t) | (t, Type::Unknown) => Some(t.clone()),
+        (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => Some(Type::Tuple(
+            xs.iter()
+                .zip(ys)
+                .map(|(x, y)| unify(x, y))
+                .collect::<Option<Vec<_>>>()?,
+        )),
+        (Type::List(x), Type::List(y)) => Some(Type::list(unify(x, y)?)),
+        (Type::Option(x), Type::Option(y)) => Some(Type::option(unify(x, y)?)),
+        (x, y) if x == y => Some(x.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod unify_tests {
+    use super::*;
+
+    #[test]
+    fn unknown_gives_way_and_conflicts_are_none() {
+        assert_eq!(
+            unify(&Type::list(Type::Unknown), &Type::list(Type::Int)),
+            Some(Type::list(Type::Int))
+        );
+        assert_eq!(unify(&Type::Int, &Type::Double), None);
+        assert_eq!(
+            unify(
+                &Type::pair(Type::String, Type::Unknown),
+                &Type::pair(Type::Unknown, Type::Int)
+            ),
+            Some(Type::pair(Type::String, Type::Int))
+        );
+    }
+}

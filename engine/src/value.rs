@@ -384,7 +384,7 @@ mod tests {
 
     #[test]
     fn ordering_is_scala_natural_ordering() {
-        let mut v = vec![
+        let mut v = [
             Value::pair(Value::Int(2), Value::str("b")),
             Value::pair(Value::Int(2), Value::str("a")),
             Value::pair(Value::Int(-1), Value::str("z")),
