@@ -1,0 +1,197 @@
+//! Saved pipelines and checkpoint snapshots in the browser's IndexedDB (through the `idb`
+//! crate), so a learner's work survives a reload. Records are stored as JSON text, the same
+//! text a share link or the replay CLI reads.
+
+mod error;
+
+pub use error::StorageError;
+
+use idb::builder::{DatabaseBuilder, ObjectStoreBuilder};
+use idb::{Database, Factory, TransactionMode};
+use wasm_bindgen::JsValue;
+
+/// The database the page uses; tests open their own names so they never touch it.
+pub const APP_DATABASE: &str = "dstream-playground";
+
+/// The schema version: bump it (and add the upgrade) when a store is added or changed.
+const SCHEMA_VERSION: u32 = 1;
+
+/// The object stores of the database, each keyed by a name the learner chose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Store {
+    /// Pipeline specs (`pipeline-spec.md`), keyed by pipeline name.
+    Pipelines,
+    /// Checkpoint snapshots, keyed by a snapshot name.
+    Snapshots,
+}
+
+impl Store {
+    pub const ALL: [Store; 2] = [Store::Pipelines, Store::Snapshots];
+
+    /// The object store's name in IndexedDB.
+    pub fn name(self) -> &'static str {
+        match self {
+            Store::Pipelines => "pipelines",
+            Store::Snapshots => "snapshots",
+        }
+    }
+}
+
+/// An open connection to one IndexedDB database with the app's stores.
+#[derive(Debug)]
+pub struct Storage {
+    db: Database,
+}
+
+impl Storage {
+    /// Opens (and on first use creates) the database `name` with every [`Store`].
+    pub async fn open(name: &str) -> Result<Storage, StorageError> {
+        let builder = Store::ALL.iter().fold(
+            DatabaseBuilder::new(name).version(SCHEMA_VERSION),
+            |builder, store| builder.add_object_store(ObjectStoreBuilder::new(store.name())),
+        );
+        let db = builder.build().await.map_err(|e| StorageError::Open {
+            db: name.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(Storage { db })
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> String {
+        self.db.name()
+    }
+
+    /// Writes `value` under `key`, replacing what was there.
+    pub async fn put(
+        &self,
+        store: Store,
+        key: &str,
+        value: &serde_json::Value,
+    ) -> Result<(), StorageError> {
+        let fail = request_error("write", store, key);
+        let tx = self
+            .db
+            .transaction(&[store.name()], TransactionMode::ReadWrite)
+            .map_err(&fail)?;
+        let object_store = tx.object_store(store.name()).map_err(&fail)?;
+        let text = JsValue::from_str(&value.to_string());
+        object_store
+            .put(&text, Some(&JsValue::from_str(key)))
+            .map_err(&fail)?
+            .await
+            .map_err(&fail)?;
+        let outcome = tx.commit().map_err(&fail)?.await.map_err(&fail)?;
+        if outcome.is_committed() {
+            Ok(())
+        } else {
+            Err(StorageError::Request {
+                action: "write",
+                store,
+                key: key.to_owned(),
+                reason: "the transaction was aborted".to_owned(),
+            })
+        }
+    }
+
+    /// Reads the record under `key`; `None` if there is none.
+    pub async fn get(
+        &self,
+        store: Store,
+        key: &str,
+    ) -> Result<Option<serde_json::Value>, StorageError> {
+        let fail = request_error("read", store, key);
+        let tx = self
+            .db
+            .transaction(&[store.name()], TransactionMode::ReadOnly)
+            .map_err(&fail)?;
+        let object_store = tx.object_store(store.name()).map_err(&fail)?;
+        let found = object_store
+            .get(JsValue::from_str(key))
+            .map_err(&fail)?
+            .await
+            .map_err(&fail)?;
+        tx.await.map_err(&fail)?;
+        let Some(found) = found else {
+            return Ok(None);
+        };
+        let corrupt = |reason: String| StorageError::Corrupt {
+            store,
+            key: key.to_owned(),
+            reason,
+        };
+        let text = found
+            .as_string()
+            .ok_or_else(|| corrupt("it is not a string".to_owned()))?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| corrupt(e.to_string()))
+    }
+
+    /// Removes the record under `key` (nothing happens if there is none).
+    pub async fn delete(&self, store: Store, key: &str) -> Result<(), StorageError> {
+        let fail = request_error("delete", store, key);
+        let tx = self
+            .db
+            .transaction(&[store.name()], TransactionMode::ReadWrite)
+            .map_err(&fail)?;
+        let object_store = tx.object_store(store.name()).map_err(&fail)?;
+        object_store
+            .delete(JsValue::from_str(key))
+            .map_err(&fail)?
+            .await
+            .map_err(&fail)?;
+        tx.commit().map_err(&fail)?.await.map_err(&fail)?;
+        Ok(())
+    }
+
+    /// The keys of every record in `store`, in IndexedDB's key order.
+    pub async fn keys(&self, store: Store) -> Result<Vec<String>, StorageError> {
+        let fail = request_error("list the keys", store, "*");
+        let tx = self
+            .db
+            .transaction(&[store.name()], TransactionMode::ReadOnly)
+            .map_err(&fail)?;
+        let object_store = tx.object_store(store.name()).map_err(&fail)?;
+        let keys = object_store
+            .get_all_keys(None, None)
+            .map_err(&fail)?
+            .await
+            .map_err(&fail)?;
+        tx.await.map_err(&fail)?;
+        Ok(keys.into_iter().filter_map(|k| k.as_string()).collect())
+    }
+
+    /// Closes the connection (needed before the database can be deleted).
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// Deletes the whole database `name`; close every connection to it first.
+    pub async fn delete_database(name: &str) -> Result<(), StorageError> {
+        let fail = |e: idb::Error| StorageError::Delete {
+            db: name.to_owned(),
+            reason: e.to_string(),
+        };
+        Factory::new()
+            .map_err(fail)?
+            .delete(name)
+            .map_err(fail)?
+            .await
+            .map_err(fail)
+    }
+}
+
+/// Maps an `idb` failure on `key` in `store` to a [`StorageError::Request`].
+fn request_error<'a>(
+    action: &'static str,
+    store: Store,
+    key: &'a str,
+) -> impl Fn(idb::Error) -> StorageError + 'a {
+    move |e| StorageError::Request {
+        action,
+        store,
+        key: key.to_owned(),
+        reason: e.to_string(),
+    }
+}
