@@ -1,6 +1,6 @@
-//! The root component: the page a learner opens. For now a header, an introduction and three
-//! panels that show the foundation works in this browser: the engine (compiled to wasm), the
-//! batch clock on a browser timer, and IndexedDB.
+//! The root component: the page a learner opens. A header, the playground (`ui::playground`),
+//! and "under the hood" panels that show the foundation works in this browser: the engine
+//! (compiled to wasm), the batch clock on a browser timer, and IndexedDB.
 
 use std::rc::Rc;
 
@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::clock::{tick_delay_ms, BatchClock};
 use crate::storage::{Storage, Store, APP_DATABASE};
+use crate::ui::playground::Playground;
 
 /// The batch interval of the demo clock.
 const DEMO_BATCH_INTERVAL_MS: u64 = 1000;
@@ -28,31 +29,28 @@ pub fn App() -> Html {
     html! {
         <>
             <header class="masthead">
-                <h1>{ "DStream Playground" }</h1>
-                <p class="tagline">{ "Spark Streaming's micro-batch model, running in your browser." }</p>
+                <div class="brand">
+                    <h1>{ "DStream Playground" }</h1>
+                    <p class="tagline">{ "Spark Streaming's micro-batch model, running in your browser." }</p>
+                </div>
+                <p class="masthead-note">
+                    { "Build a DStream pipeline, press play, and watch every batch, slide and window. \
+                       Same semantics as Apache Spark, tick by tick." }
+                </p>
             </header>
-            <main class="page">
-                <section class="intro">
-                    <p>
-                        { "A DStream is a sequence of small batches: every batch interval the \
-                           sources hand over what arrived, and each operator turns it into the \
-                           next RDD. Windows look back over several batches and fire every \
-                           slide interval; stateful operators carry keyed state from batch to \
-                           batch." }
-                    </p>
-                    <p>
-                        { "This playground runs the same semantics as Apache Spark, tick by \
-                           tick, so you can watch records flow through batch, slide and window \
-                           intervals. The pipeline editor is on its way; below, the parts it \
-                           stands on." }
-                    </p>
-                </section>
+            <Playground />
+            <section class="under-the-hood">
+                <h2>{ "Under the hood" }</h2>
+                <p class="muted small">
+                    { "The parts the playground stands on: the engine compiled to WebAssembly, the \
+                       simulated batch clock on a browser timer, and IndexedDB." }
+                </p>
                 <div class="panels">
                     <EnginePanel />
                     <ClockPanel />
                     <StoragePanel />
                 </div>
-            </main>
+            </section>
             <footer class="footer">
                 { "No server: everything on this page runs in WebAssembly in this tab." }
             </footer>

@@ -3,7 +3,10 @@
 
 pub mod app;
 pub mod clock;
+pub mod hooks;
+pub mod state;
 pub mod storage;
+pub mod ui;
 
 /// Mounts the playground on the page's `<body>`: the wasm module's entry point.
 ///

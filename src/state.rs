@@ -1,0 +1,525 @@
+//! The playground's state and the only place it changes: a plain `State`, the `Action`s a
+//! learner's clicks and the batch timer map to, and `impl Reducible`. Stream results come
+//! from the engine's `BatchReport`s; this module only stores them and keeps timing books.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+use std::rc::Rc;
+
+use dstream_engine::{
+    validate, BatchError, BatchReport, Engine, NodeSpec, OutputLine, PipelineSpec, SpecError, Value,
+};
+use yew::Reducible;
+
+use crate::ui::examples::{self, Example};
+use crate::ui::ops::{self, OpInfo};
+
+/// Batches kept for the time axis and the node panels.
+pub const HISTORY_LEN: usize = 12;
+/// Batches kept for the metrics charts.
+pub const METRICS_LEN: usize = 60;
+/// Records per node the engine samples into each report (what the page can draw).
+pub const SAMPLE_LIMIT: usize = 24;
+/// The speeds the speed control offers.
+pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 10.0];
+
+/// Shares a value that has no useful equality (the engine, reports); two handles are equal
+/// when they point at the same value, which is what a re-render needs to know.
+pub struct Shared<T: ?Sized>(pub Rc<T>);
+
+impl<T: ?Sized> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Rc::clone(&self.0))
+    }
+}
+
+impl<T: ?Sized> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T: ?Sized> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: ?Sized> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Shared(..)")
+    }
+}
+
+/// One batch as the page shows it: the engine's report plus when the timer wanted it and
+/// when it ran (the app's own bookkeeping for scheduling delay).
+#[derive(Clone, Debug)]
+pub struct BatchView {
+    pub report: Rc<BatchReport>,
+    pub batch_interval_ms: u64,
+    /// Page time (ms, `performance.now`) at which the tick was due.
+    pub due_ms: f64,
+    /// Page time at which the tick started.
+    pub started_ms: f64,
+}
+
+impl BatchView {
+    /// How long the batch waited for its turn (the timer or a previous batch ran late).
+    pub fn scheduling_delay_ms(&self) -> f64 {
+        (self.started_ms - self.due_ms).max(0.0)
+    }
+    /// Scheduling delay plus processing time, as on Spark's Streaming tab.
+    pub fn total_delay_ms(&self) -> f64 {
+        self.scheduling_delay_ms() + self.report.processing_ms
+    }
+    /// Input records per simulated second of this batch.
+    pub fn input_rate(&self) -> f64 {
+        if self.batch_interval_ms == 0 {
+            return 0.0;
+        }
+        self.report.input_records as f64 * 1000.0 / self.batch_interval_ms as f64
+    }
+}
+
+/// A record the learner clicked to follow through the DAG.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Followed {
+    pub node: String,
+    pub record: Value,
+}
+
+/// Everything the page shows, in one plain value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    /// The pipeline being edited and run.
+    pub spec: PipelineSpec,
+    /// Gallery slug the pipeline came from, if any.
+    pub example: Option<String>,
+    /// `None` when the spec does not validate: nothing can run.
+    pub engine: Option<Shared<RefCell<Engine>>>,
+    /// Problems found in the spec, each naming node, field and column.
+    pub spec_errors: Vec<SpecError>,
+    /// The last run-time failure; playback pauses on it.
+    pub batch_error: Option<BatchError>,
+    /// Inferred record type of every node (its outgoing edges).
+    pub types: BTreeMap<String, String>,
+    /// The last `HISTORY_LEN` batches, oldest first.
+    pub history: Shared<VecDeque<BatchView>>,
+    /// Timing per batch for the charts: (batch, input rate, processing, scheduling, total).
+    pub metrics: Shared<VecDeque<MetricPoint>>,
+    /// Last emission of every output node.
+    pub outputs: Shared<BTreeMap<String, Rc<OutputLine>>>,
+    pub batches_run: u64,
+    pub playing: bool,
+    pub speed: f64,
+    pub selected: Option<String>,
+    pub followed: Option<Followed>,
+    /// Lines typed into each `textInput` node since the last tick: the next batch.
+    pub typed: BTreeMap<String, String>,
+}
+
+/// One batch's figures on the Streaming-tab charts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MetricPoint {
+    pub batch: u64,
+    pub input_rate: f64,
+    pub processing_ms: f64,
+    pub scheduling_delay_ms: f64,
+    pub total_delay_ms: f64,
+    pub batch_interval_ms: u64,
+}
+
+/// What can happen to the state: a learner's edit or click, or a timer tick.
+#[derive(Clone, Debug)]
+pub enum Action {
+    LoadExample(String),
+    LoadSpec(PipelineSpec),
+    /// Adds an op from the palette, connected to the selected node when that makes sense.
+    AddNode(String),
+    RemoveNode(String),
+    /// Sets (or with `None`, removes) one field of a node.
+    SetField {
+        node: String,
+        field: String,
+        value: Option<serde_json::Value>,
+    },
+    AddInput {
+        node: String,
+        input: String,
+    },
+    RemoveInput {
+        node: String,
+        input: String,
+    },
+    Rename {
+        node: String,
+        to: String,
+    },
+    Select(Option<String>),
+    Follow(Option<Followed>),
+    /// Lines typed into a `textInput` source (the whole text box).
+    Type {
+        node: String,
+        text: String,
+    },
+    /// Runs one batch. `due_ms`/`started_ms` are page times from the timer.
+    Tick {
+        due_ms: f64,
+        started_ms: f64,
+    },
+    Play,
+    Pause,
+    TogglePlay,
+    Reset,
+    SetSpeed(f64),
+    SetBatchInterval(u64),
+}
+
+impl Default for State {
+    fn default() -> Self {
+        let spec = examples::EXAMPLES
+            .first()
+            .and_then(|e| e.spec().ok())
+            .unwrap_or_else(|| PipelineSpec {
+                version: 1,
+                name: None,
+                description: None,
+                batch_interval_ms: 1000,
+                ticks: None,
+                nodes: Vec::new(),
+            });
+        State::with_spec(spec, examples::EXAMPLES.first().map(|e| e.slug.to_string()))
+    }
+}
+
+impl State {
+    /// A fresh state for `spec`: validated, and an engine built if it is valid.
+    pub fn with_spec(spec: PipelineSpec, example: Option<String>) -> State {
+        let mut s = State {
+            spec,
+            example,
+            engine: None,
+            spec_errors: Vec::new(),
+            batch_error: None,
+            types: BTreeMap::new(),
+            history: Shared(Rc::new(VecDeque::new())),
+            metrics: Shared(Rc::new(VecDeque::new())),
+            outputs: Shared(Rc::new(BTreeMap::new())),
+            batches_run: 0,
+            playing: false,
+            speed: 1.0,
+            selected: None,
+            followed: None,
+            typed: BTreeMap::new(),
+        };
+        s.rebuild();
+        s
+    }
+
+    /// Validates the spec and (re)starts the engine on it: an edit restarts the stream, as
+    /// changing a DStream graph restarts a StreamingContext.
+    pub fn rebuild(&mut self) {
+        self.engine = None;
+        self.batch_error = None;
+        self.history = Shared(Rc::new(VecDeque::new()));
+        self.metrics = Shared(Rc::new(VecDeque::new()));
+        self.outputs = Shared(Rc::new(BTreeMap::new()));
+        self.batches_run = 0;
+        self.followed = None;
+        match Engine::new(self.spec.clone()) {
+            Ok(mut engine) => {
+                engine.set_sample_limit(SAMPLE_LIMIT);
+                install_stopwatch(&mut engine);
+                self.types = self
+                    .spec
+                    .nodes
+                    .iter()
+                    .filter_map(|n| {
+                        engine
+                            .node_type(&n.id)
+                            .map(|t| (n.id.clone(), t.to_string()))
+                    })
+                    .collect();
+                self.spec_errors = Vec::new();
+                self.engine = Some(Shared(Rc::new(RefCell::new(engine))));
+            }
+            Err(errors) => {
+                self.spec_errors = errors;
+                self.playing = false;
+            }
+        }
+    }
+
+    /// The latest report, if a batch ran.
+    pub fn latest(&self) -> Option<&BatchView> {
+        self.history.back()
+    }
+
+    pub fn node(&self, id: &str) -> Option<&NodeSpec> {
+        self.spec.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// Errors that belong to one node (for the DAG badge and the editor).
+    pub fn errors_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a SpecError> + 'a {
+        self.spec_errors
+            .iter()
+            .filter(move |e| e.node.as_deref() == Some(id))
+    }
+
+    pub fn can_run(&self) -> bool {
+        self.engine.is_some()
+    }
+
+    fn tick(&mut self, due_ms: f64, started_ms: f64) {
+        let Some(engine) = self.engine.clone() else {
+            self.playing = false;
+            return;
+        };
+        let mut engine = engine.0.borrow_mut();
+        for (node, text) in std::mem::take(&mut self.typed) {
+            let lines: Vec<Value> = text
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(Value::str)
+                .collect();
+            if lines.is_empty() {
+                continue;
+            }
+            if let Err(e) = engine.feed(&node, lines) {
+                self.spec_errors = vec![e];
+                self.playing = false;
+                return;
+            }
+        }
+        match engine.tick() {
+            Ok(report) => {
+                self.batch_error = None;
+                self.batches_run = engine.batches_run();
+                let view = BatchView {
+                    report: Rc::new(report),
+                    batch_interval_ms: self.spec.batch_interval_ms,
+                    due_ms,
+                    started_ms,
+                };
+                let mut metrics = (*self.metrics.0).clone();
+                metrics.push_back(MetricPoint {
+                    batch: view.report.batch,
+                    input_rate: view.input_rate(),
+                    processing_ms: view.report.processing_ms,
+                    scheduling_delay_ms: view.scheduling_delay_ms(),
+                    total_delay_ms: view.total_delay_ms(),
+                    batch_interval_ms: view.batch_interval_ms,
+                });
+                while metrics.len() > METRICS_LEN {
+                    metrics.pop_front();
+                }
+                self.metrics = Shared(Rc::new(metrics));
+                if !view.report.outputs.is_empty() {
+                    let mut outputs = (*self.outputs.0).clone();
+                    for line in &view.report.outputs {
+                        outputs.insert(line.output.clone(), Rc::new(line.clone()));
+                    }
+                    self.outputs = Shared(Rc::new(outputs));
+                }
+                let mut history = (*self.history.0).clone();
+                history.push_back(view);
+                while history.len() > HISTORY_LEN {
+                    history.pop_front();
+                }
+                self.history = Shared(Rc::new(history));
+            }
+            Err(e) => {
+                self.batch_error = Some(e);
+                self.playing = false;
+            }
+        }
+    }
+
+    /// Applies an edit to the spec, then validates and restarts.
+    fn edit(&mut self, f: impl FnOnce(&mut PipelineSpec)) {
+        f(&mut self.spec);
+        self.example = None;
+        self.rebuild();
+    }
+
+    fn add_node(&mut self, op: &str) {
+        let Some(info) = ops::info(op) else {
+            return;
+        };
+        let id = fresh_id(&self.spec, op);
+        let interval = self.spec.batch_interval_ms;
+        let inputs = self.inputs_for_new(info);
+        let mut node = NodeSpec::new(&id, op, &[]);
+        node.inputs = inputs;
+        for (field, value) in (info.defaults)(interval) {
+            node.fields.insert(field.to_string(), value);
+        }
+        self.edit(|spec| spec.nodes.push(node));
+        self.selected = Some(id);
+    }
+
+    /// A new node reads from the selected node (or the last one), and a two-input op also
+    /// from the node before that.
+    fn inputs_for_new(&self, info: &OpInfo) -> Vec<String> {
+        if info.min_inputs == 0 {
+            return Vec::new();
+        }
+        let mut inputs = Vec::new();
+        let first = self
+            .selected
+            .as_deref()
+            .and_then(|s| self.node(s))
+            .or_else(|| self.spec.nodes.last());
+        if let Some(first) = first {
+            inputs.push(first.id.clone());
+        }
+        if info.min_inputs >= 2 {
+            if let Some(other) = self
+                .spec
+                .nodes
+                .iter()
+                .rev()
+                .find(|n| !inputs.contains(&n.id))
+            {
+                inputs.push(other.id.clone());
+            }
+        }
+        inputs
+    }
+}
+
+/// Gives the engine the page's clock for its per-node timings (only a browser has one).
+fn install_stopwatch(engine: &mut Engine) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+        engine.set_stopwatch(Box::new(move || perf.now()));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = engine;
+}
+
+/// `map`, `map2`, …: the first id of that shape not in use.
+fn fresh_id(spec: &PipelineSpec, op: &str) -> String {
+    let base: String = op
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>();
+    let base = if base.is_empty() { "node".into() } else { base };
+    let taken = |id: &str| spec.nodes.iter().any(|n| n.id == id);
+    if !taken(&base) {
+        return base;
+    }
+    (2..)
+        .map(|i| format!("{base}{i}"))
+        .find(|id| !taken(id))
+        .unwrap_or(base)
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::LoadExample(slug) => {
+                if let Some(spec) = examples::find(&slug).and_then(|e: &Example| e.spec().ok()) {
+                    let speed = next.speed;
+                    next = State::with_spec(spec, Some(slug));
+                    next.speed = speed;
+                }
+            }
+            Action::LoadSpec(spec) => {
+                let speed = next.speed;
+                next = State::with_spec(spec, None);
+                next.speed = speed;
+            }
+            Action::AddNode(op) => next.add_node(&op),
+            Action::RemoveNode(id) => {
+                next.edit(|spec| {
+                    spec.nodes.retain(|n| n.id != id);
+                    for n in &mut spec.nodes {
+                        n.inputs.retain(|i| *i != id);
+                    }
+                });
+                if next.selected.as_deref() == Some(id.as_str()) {
+                    next.selected = None;
+                }
+            }
+            Action::SetField { node, field, value } => next.edit(|spec| {
+                if let Some(n) = spec.nodes.iter_mut().find(|n| n.id == node) {
+                    match value {
+                        Some(v) => {
+                            n.fields.insert(field, v);
+                        }
+                        None => {
+                            n.fields.remove(&field);
+                        }
+                    }
+                }
+            }),
+            Action::AddInput { node, input } => next.edit(|spec| {
+                if let Some(n) = spec.nodes.iter_mut().find(|n| n.id == node) {
+                    if !n.inputs.contains(&input) && n.id != input {
+                        n.inputs.push(input);
+                    }
+                }
+            }),
+            Action::RemoveInput { node, input } => next.edit(|spec| {
+                if let Some(n) = spec.nodes.iter_mut().find(|n| n.id == node) {
+                    n.inputs.retain(|i| *i != input);
+                }
+            }),
+            Action::Rename { node, to } => {
+                if to.is_empty() || next.node(&to).is_some() {
+                    return self;
+                }
+                next.edit(|spec| {
+                    for n in &mut spec.nodes {
+                        if n.id == node {
+                            n.id = to.clone();
+                        }
+                        for i in &mut n.inputs {
+                            if *i == node {
+                                *i = to.clone();
+                            }
+                        }
+                    }
+                });
+                next.selected = Some(to);
+            }
+            Action::Select(id) => next.selected = id,
+            Action::Follow(f) => next.followed = f,
+            Action::Type { node, text } => {
+                next.typed.insert(node, text);
+            }
+            Action::Tick { due_ms, started_ms } => next.tick(due_ms, started_ms),
+            Action::Play => next.playing = next.can_run(),
+            Action::Pause => next.playing = false,
+            Action::TogglePlay => next.playing = !next.playing && next.can_run(),
+            Action::Reset => {
+                next.playing = false;
+                next.rebuild();
+            }
+            Action::SetSpeed(s) => {
+                next.speed = if s.is_finite() {
+                    s.clamp(crate::clock::MIN_SPEED, crate::clock::MAX_SPEED)
+                } else {
+                    1.0
+                }
+            }
+            Action::SetBatchInterval(ms) => {
+                if ms > 0 {
+                    next.edit(|spec| spec.batch_interval_ms = ms);
+                }
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+/// Validation without building an engine: for checks that must not restart a run.
+pub fn check(spec: &PipelineSpec) -> Vec<SpecError> {
+    validate(spec).err().unwrap_or_default()
+}

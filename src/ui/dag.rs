@@ -1,0 +1,156 @@
+//! The DAG, drawn in SVG with the automatic layout: a box per node (op, latest count,
+//! window, errors), an edge per input labelled with the record type the engine inferred.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::state::{Action, State};
+use crate::ui::duration;
+use crate::ui::layout::{layout, NODE_H, NODE_W};
+use crate::ui::ops;
+
+#[derive(Properties, PartialEq)]
+pub struct DagProps {
+    pub state: Rc<State>,
+    pub on_action: Callback<Action>,
+}
+
+#[function_component]
+pub fn Dag(props: &DagProps) -> Html {
+    let s = &props.state;
+    let lay = layout(&s.spec.nodes);
+    let pos = &lay.pos;
+    let latest = s.latest();
+    let followed = s
+        .followed
+        .as_ref()
+        .map(|f| crate::ui::follow::downstream(&s.spec, &f.node));
+
+    let edges = s.spec.nodes.iter().flat_map(|n| {
+        let to = pos.get(&n.id).copied();
+        n.inputs.iter().enumerate().filter_map(move |(k, input)| {
+            let (x2, y2) = to?;
+            let (x1, y1) = pos.get(input).copied()?;
+            Some((
+                input.clone(),
+                n.id.clone(),
+                k,
+                x1 + NODE_W,
+                y1 + NODE_H / 2.0,
+                x2,
+                y2 + NODE_H / 2.0,
+            ))
+        })
+    });
+    let edges = edges
+        .map(|(from, to, k, x1, y1, x2, y2)| {
+            let dx = ((x2 - x1) / 2.0).max(30.0);
+            let path = format!(
+                "M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}",
+                x1 + dx,
+                x2 - dx
+            );
+            let ty = s.types.get(&from).cloned().unwrap_or_else(|| "?".into());
+            let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 6.0 + k as f64 * 12.0);
+            let lit = followed.as_ref().is_some_and(|d| d.contains(&from) && d.contains(&to));
+            html! {
+                <g class={classes!("edge", lit.then_some("lit"))} key={format!("{from}->{to}")}>
+                    <path d={path} marker-end="url(#arrow)" />
+                    <text class="edge-type" x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="middle">
+                        <title>{ format!("{from} → {to}: DStream[{ty}]") }</title>
+                        { truncate(&ty, 26) }
+                    </text>
+                </g>
+            }
+        })
+        .collect::<Html>();
+
+    let nodes = s.spec.nodes.iter().filter_map(|n| {
+        let (x, y) = lay.pos.get(&n.id).copied()?;
+        let report = latest.and_then(|v| v.report.nodes.iter().find(|r| r.id == n.id));
+        let n_errors = s.errors_of(&n.id).count();
+        let family = ops::info(&n.op).map_or("unknown", |i| i.family);
+        let selected = s.selected.as_deref() == Some(n.id.as_str());
+        let fired = report.is_some_and(|r| r.fired);
+        let lit = followed.as_ref().is_some_and(|d| d.contains(&n.id));
+        let detail = if ops::is_windowed(&n.op) {
+            let w = n.field("window_ms").and_then(|v| v.as_u64()).unwrap_or(0);
+            let sl = n.field("slide_ms").and_then(|v| v.as_u64());
+            match sl {
+                Some(sl) => format!("window {} · slide {}", duration(w), duration(sl)),
+                None => format!("window {}", duration(w)),
+            }
+        } else if n.op == "generator" {
+            let rate = n.field("rate_per_s").and_then(|v| v.as_f64()).unwrap_or(0.0);
+            format!("{} · {rate} rec/s", n.field("kind").and_then(|v| v.as_str()).unwrap_or("?"))
+        } else {
+            n.field("fn")
+                .and_then(|v| v.as_str())
+                .map(|f| truncate(f, 24))
+                .unwrap_or_default()
+        };
+        let badge = match report {
+            Some(r) if r.fired => format!("{}", r.count),
+            Some(_) => "–".to_string(),
+            None => String::new(),
+        };
+        let cb = props.on_action.clone();
+        let id = n.id.clone();
+        let onclick = Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            cb.emit(Action::Select(Some(id.clone())))
+        });
+        Some(html! {
+            <g class={classes!("node", format!("fam-{family}"), selected.then_some("selected"),
+                        (n_errors > 0).then_some("has-error"), fired.then_some("fired"), lit.then_some("lit"))}
+                transform={format!("translate({x:.1},{y:.1})")}
+                data-testid={format!("node-{}", n.id)} key={n.id.clone()} {onclick}>
+                <title>{ format!("{} ({}){}", n.id, n.op, if n_errors > 0 { format!(": {n_errors} error(s)") } else { String::new() }) }</title>
+                <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="9" />
+                <rect class="node-stripe" width="5" height={NODE_H.to_string()} rx="2" />
+                <text class="node-id" x="14" y="20">{ truncate(&n.id, 16) }</text>
+                <text class="node-op" x="14" y="36">{ &n.op }</text>
+                <text class="node-detail" x="14" y="50">{ detail }</text>
+                if !badge.is_empty() {
+                    <g class="badge" transform={format!("translate({},{})", NODE_W - 8.0, 14)}>
+                        <text text-anchor="end">{ badge }</text>
+                    </g>
+                }
+                if n_errors > 0 {
+                    <text class="node-warn" x={(NODE_W - 10.0).to_string()} y={(NODE_H - 10.0).to_string()} text-anchor="end">{ "⚠" }</text>
+                }
+            </g>
+        })
+    });
+
+    let on_bg = {
+        let cb = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(Action::Select(None)))
+    };
+    html! {
+        <div class="dag-scroll">
+            <svg class="dag" data-testid="dag" width={format!("{:.0}", lay.width)} height={format!("{:.0}", lay.height)}
+                viewBox={format!("0 0 {:.0} {:.0}", lay.width, lay.height)} onclick={on_bg}>
+                <defs>
+                    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
+                    </marker>
+                </defs>
+                { edges }
+                { for nodes }
+            </svg>
+        </div>
+    }
+}
+
+/// Shortens `s` to `max` characters with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

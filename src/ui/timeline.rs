@@ -1,0 +1,346 @@
+//! The one live time axis: a column per batch with its input records as marbles (a sample),
+//! and for every windowed node its slide steps and window brackets, the batches a firing
+//! window covers highlighted, and for inverse windows the batches added and subtracted.
+//! Everything drawn comes from the engine's reports (`NodeReport::window`).
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use dstream_engine::{NodeReport, Value};
+use yew::prelude::*;
+
+use crate::state::{Action, Followed, State};
+use crate::ui::follow::{related, terms};
+use crate::ui::{duration, ops};
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub state: Rc<State>,
+    pub on_action: Callback<Action>,
+}
+
+const LABEL_W: f64 = 150.0;
+const COL_W: f64 = 74.0;
+const HEAD_H: f64 = 34.0;
+const SOURCE_H: f64 = 78.0;
+const WINDOW_H: f64 = 64.0;
+const MARBLE_R: f64 = 4.6;
+const MARBLE_STEP: f64 = 11.0;
+const MARBLES_PER_ROW: usize = 6;
+/// Marbles drawn per batch column (the engine samples at most `SAMPLE_LIMIT`).
+pub const MAX_MARBLES: usize = 24;
+
+/// A colour for a record, stable across batches: the hue follows its key's text.
+pub fn marble_hue(v: &Value) -> u32 {
+    let key = match v.as_pair() {
+        Some((k, _)) => k.to_string(),
+        None => v.to_string(),
+    };
+    // FNV-1a over the text: a cheap, stable spread of hues.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h % 360
+}
+
+#[function_component]
+pub fn Timeline(props: &TimelineProps) -> Html {
+    let s = &props.state;
+    let history = &s.history;
+    let sources: Vec<_> = s
+        .spec
+        .nodes
+        .iter()
+        .filter(|n| ops::is_source(&n.op))
+        .collect();
+    let windowed: Vec<_> = s
+        .spec
+        .nodes
+        .iter()
+        .filter(|n| ops::is_windowed(&n.op))
+        .collect();
+    let n_cols = crate::state::HISTORY_LEN;
+    let width = LABEL_W + n_cols as f64 * COL_W + 12.0;
+    let height = HEAD_H + sources.len() as f64 * SOURCE_H + windowed.len() as f64 * WINDOW_H + 26.0;
+    let first = history.front().map_or(0, |v| v.report.batch);
+    let col_x = |batch: u64| -> Option<f64> {
+        let i = batch.checked_sub(first)?;
+        ((i as usize) < n_cols).then_some(LABEL_W + i as f64 * COL_W)
+    };
+    let interval = s.spec.batch_interval_ms;
+    let follow_terms: Option<(HashSet<String>, HashSet<String>)> = s.followed.as_ref().map(|f| {
+        (
+            terms(&f.record),
+            crate::ui::follow::downstream(&s.spec, &f.node),
+        )
+    });
+
+    // The window to highlight: the selected windowed node's, else the first one's, latest firing.
+    let focus_id = s
+        .selected
+        .as_deref()
+        .filter(|id| windowed.iter().any(|n| n.id == *id))
+        .or_else(|| windowed.first().map(|n| n.id.as_str()));
+    let focus_span = focus_id.and_then(|id| {
+        history.iter().rev().find_map(|v| {
+            v.report
+                .nodes
+                .iter()
+                .find(|r| r.id == id && r.fired)
+                .and_then(|r| r.window.clone())
+        })
+    });
+    let band = focus_span.iter().flat_map(|w| w.covers.iter()).filter_map(|&b| col_x(b)).map(|x| {
+        html! { <rect class="cover-band" x={fmt(x + 2.0)} y={fmt(HEAD_H - 6.0)} width={fmt(COL_W - 4.0)} height={fmt(height - HEAD_H - 14.0)} rx="6" /> }
+    });
+
+    let header = (0..n_cols).map(|i| {
+        let x = LABEL_W + i as f64 * COL_W;
+        let batch = first + i as u64;
+        let ran = history.get(i).is_some();
+        html! {
+            <g class={classes!("col-head", ran.then_some("ran"))}>
+                <line class="col-line" x1={fmt(x)} x2={fmt(x)} y1={fmt(HEAD_H - 6.0)} y2={fmt(height - 20.0)} />
+                <text x={fmt(x + COL_W / 2.0)} y="14" text-anchor="middle" class="batch-no">{ format!("#{batch}") }</text>
+                <text x={fmt(x + COL_W / 2.0)} y="27" text-anchor="middle" class="batch-time">{ duration((batch + 1) * interval) }</text>
+            </g>
+        }
+    });
+
+    let mut y = HEAD_H;
+    let mut rows: Vec<Html> = Vec::new();
+    for src in &sources {
+        let y0 = y;
+        let mut cells = Vec::new();
+        for view in history.iter() {
+            let Some(x) = col_x(view.report.batch) else {
+                continue;
+            };
+            let Some(r) = view.report.nodes.iter().find(|r| r.id == src.id) else {
+                continue;
+            };
+            cells.push(marbles(
+                r,
+                x,
+                y0,
+                &src.id,
+                follow_terms.as_ref(),
+                &props.on_action,
+            ));
+        }
+        rows.push(html! {
+            <g class="row source-row">
+                <text class="row-label" x="8" y={fmt(y0 + 18.0)}>{ &src.id }</text>
+                <text class="row-sub" x="8" y={fmt(y0 + 32.0)}>{ format!("{} · input", src.op) }</text>
+                { for cells }
+            </g>
+        });
+        y += SOURCE_H;
+    }
+
+    for w in &windowed {
+        let y0 = y;
+        let window_ms = w.field("window_ms").and_then(|v| v.as_u64()).unwrap_or(0);
+        let slide_ms = w.field("slide_ms").and_then(|v| v.as_u64());
+        let inverse = w.field("inverse").is_some()
+            || matches!(w.op.as_str(), "countByWindow" | "countByValueAndWindow");
+        let firings: Vec<&NodeReport> = history
+            .iter()
+            .filter_map(|v| v.report.nodes.iter().find(|r| r.id == w.id && r.fired))
+            .collect();
+        let n_firings = firings.len();
+        let mut parts = Vec::new();
+        // Slide steps: a tick at every batch; a marker where the window fired.
+        for view in history.iter() {
+            let Some(x) = col_x(view.report.batch) else {
+                continue;
+            };
+            let Some(r) = view.report.nodes.iter().find(|r| r.id == w.id) else {
+                continue;
+            };
+            let cx = x + COL_W / 2.0;
+            if r.fired {
+                parts.push(html! {
+                    <g class="fire">
+                        <circle cx={fmt(cx)} cy={fmt(y0 + 14.0)} r="9" />
+                        <text x={fmt(cx)} y={fmt(y0 + 18.0)} text-anchor="middle">{ r.count }</text>
+                        <title>{ format!("{} fired at batch {} ({} ms): {} records", w.id, view.report.batch, view.report.time_ms, r.count) }</title>
+                    </g>
+                });
+            } else {
+                parts.push(html! { <circle class="no-fire" cx={fmt(cx)} cy={fmt(y0 + 14.0)} r="2.5"><title>{ "not a slide time: nothing computed" }</title></circle> });
+            }
+        }
+        // Brackets: every firing in view, the latest one bold; two lanes so neighbours show.
+        for (k, r) in firings.iter().enumerate() {
+            let Some(span) = &r.window else { continue };
+            let latest = k + 1 == n_firings;
+            let lane = (n_firings - 1 - k) % 2;
+            let by = y0 + 32.0 + lane as f64 * 9.0;
+            let lo = span.covers.iter().min().copied();
+            let hi = span.covers.iter().max().copied();
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                let clipped = lo < first;
+                let x1 = col_x(lo.max(first)).unwrap_or(LABEL_W) + 5.0;
+                let Some(x2) = col_x(hi).map(|x| x + COL_W - 5.0) else {
+                    continue;
+                };
+                let d = if clipped {
+                    format!("M{},{} H{} V{}", fmt(x1), fmt(by), fmt(x2), fmt(by - 6.0))
+                } else {
+                    format!(
+                        "M{},{} V{} H{} V{}",
+                        fmt(x1),
+                        fmt(by - 6.0),
+                        fmt(by),
+                        fmt(x2),
+                        fmt(by - 6.0)
+                    )
+                };
+                parts.push(html! {
+                    <path class={classes!("bracket", latest.then_some("latest"))} d={d}>
+                        <title>{ format!("window at batch {}: covers batches {}", r_batch(span), list(&span.covers)) }</title>
+                    </path>
+                });
+                if clipped && latest {
+                    parts.push(html! { <text class="bracket-more" x={fmt(x1)} y={fmt(by + 11.0)}>{ format!("← {} more", first - lo) }</text> });
+                }
+            }
+            if latest && inverse {
+                for &b in &span.added {
+                    if let Some(x) = col_x(b) {
+                        parts.push(html! { <g class="delta added"><rect x={fmt(x + 6.0)} y={fmt(y0 + 44.0)} width={fmt(COL_W - 12.0)} height="14" rx="4" /><text x={fmt(x + COL_W / 2.0)} y={fmt(y0 + 55.0)} text-anchor="middle">{ "+ added" }</text></g> });
+                    }
+                }
+                for &b in &span.removed {
+                    if let Some(x) = col_x(b) {
+                        parts.push(html! { <g class="delta removed"><rect x={fmt(x + 6.0)} y={fmt(y0 + 44.0)} width={fmt(COL_W - 12.0)} height="14" rx="4" /><text x={fmt(x + COL_W / 2.0)} y={fmt(y0 + 55.0)} text-anchor="middle">{ "− subtracted" }</text></g> });
+                    }
+                }
+            }
+        }
+        let sub = match slide_ms {
+            Some(sl) => format!("window {} · slide {}", duration(window_ms), duration(sl)),
+            None => format!("window {}", duration(window_ms)),
+        };
+        let selected = s.selected.as_deref() == Some(w.id.as_str());
+        let cb = props.on_action.clone();
+        let id = w.id.clone();
+        rows.push(html! {
+            <g class={classes!("row", "window-row", selected.then_some("selected"))}
+                data-testid={format!("window-{}", w.id)}
+                onclick={Callback::from(move |_: MouseEvent| cb.emit(Action::Select(Some(id.clone()))))}>
+                <rect class="row-bg" x="0" y={fmt(y0)} width={fmt(width)} height={fmt(WINDOW_H)} />
+                <text class="row-label" x="8" y={fmt(y0 + 18.0)}>{ &w.id }</text>
+                <text class="row-sub" x="8" y={fmt(y0 + 32.0)}>{ &w.op }</text>
+                <text class="row-sub" x="8" y={fmt(y0 + 45.0)}>{ sub }</text>
+                { for parts }
+            </g>
+        });
+        y += WINDOW_H;
+    }
+
+    let caption = match focus_span.as_ref().zip(focus_id) {
+        Some((span, id)) => format!(
+            "{id}: the latest window covers batches {}{}",
+            list(&span.covers),
+            if span.removed.is_empty() && span.added.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (added {}, subtracted {})",
+                    list_or_none(&span.added),
+                    list_or_none(&span.removed)
+                )
+            }
+        ),
+        None if history.is_empty() => "Press play or step (→) to run the first batch.".to_string(),
+        None if windowed.is_empty() => {
+            "No windowed op in this pipeline: every node fires on every batch.".to_string()
+        }
+        None => "No window has fired yet: a window fires only at its slide times.".to_string(),
+    };
+
+    html! {
+        <div class="timeline-wrap">
+            <svg class="timeline" data-testid="timeline" width={fmt(width)} height={fmt(height)} viewBox={format!("0 0 {} {}", fmt(width), fmt(height))}>
+                { for band }
+                { for header }
+                { for rows }
+                <text class="timeline-caption" x="8" y={fmt(height - 6.0)}>{ caption }</text>
+            </svg>
+        </div>
+    }
+}
+
+/// The marbles of one batch column: at most `MAX_MARBLES` sampled records, and how many
+/// more the batch had.
+fn marbles(
+    r: &NodeReport,
+    x: f64,
+    y0: f64,
+    node: &str,
+    follow: Option<&(HashSet<String>, HashSet<String>)>,
+    on_action: &Callback<Action>,
+) -> Html {
+    let shown = r.sample.iter().take(MAX_MARBLES);
+    let drawn = r.sample.len().min(MAX_MARBLES);
+    let follows_here = follow.filter(|(_, nodes)| nodes.contains(node));
+    let dots = shown.enumerate().map(|(i, v)| {
+        let cx = x + 7.0 + (i % MARBLES_PER_ROW) as f64 * MARBLE_STEP + MARBLE_R;
+        let cy = y0 + 10.0 + (i / MARBLES_PER_ROW) as f64 * MARBLE_STEP + MARBLE_R;
+        let lit = follows_here.is_some_and(|(t, _)| related(t, v));
+        let cb = on_action.clone();
+        let followed = Followed { node: node.to_string(), record: v.clone() };
+        html! {
+            <circle class={classes!("marble", lit.then_some("lit"))} cx={fmt(cx)} cy={fmt(cy)} r={fmt(MARBLE_R)}
+                style={format!("fill: hsl({} 70% 58%)", marble_hue(v))}
+                onclick={Callback::from(move |_: MouseEvent| cb.emit(Action::Follow(Some(followed.clone()))))}>
+                <title>{ format!("{v}  (click to follow)") }</title>
+            </circle>
+        }
+    });
+    let more = r.count.saturating_sub(drawn as u64);
+    html! {
+        <g class="marbles">
+            { for dots }
+            <text class="col-count" x={fmt(x + COL_W / 2.0)} y={fmt(y0 + SOURCE_H - 8.0)} text-anchor="middle">
+                { if more > 0 { format!("{} (+{more})", r.count) } else { r.count.to_string() } }
+            </text>
+        </g>
+    }
+}
+
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+fn list(b: &[u64]) -> String {
+    match b {
+        [] => "none".into(),
+        [one] => format!("#{one}"),
+        _ if b.len() > 4 => format!("#{}…#{} ({} batches)", b[0], b[b.len() - 1], b.len()),
+        _ => b
+            .iter()
+            .map(|x| format!("#{x}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+fn list_or_none(b: &[u64]) -> String {
+    if b.is_empty() {
+        "none".into()
+    } else {
+        list(b)
+    }
+}
+
+fn r_batch(span: &dstream_engine::WindowSpan) -> String {
+    span.covers
+        .iter()
+        .max()
+        .map_or("?".into(), |b| format!("#{b}"))
+}
