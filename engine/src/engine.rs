@@ -410,14 +410,14 @@ impl Engine {
                 self.history[i].insert(t, r.clone());
             }
             let keep = node.remember_ms;
-            self.history[i].retain(|&time, _| time + keep > t);
+            self.history[i].retain(|&time, _| time.saturating_add(keep) > t);
             if let Some(r) = &staged.reduced[i] {
                 self.reduced[i].insert(t, r.clone());
             }
             if let NodeOp::Window(w) = &node.op {
                 // The next slide still removes the batches in (t' - slide - window, t' - window].
                 let keep = w.window_ms + w.slide_ms;
-                self.reduced[i].retain(|&time, _| time + keep > t);
+                self.reduced[i].retain(|&time, _| time.saturating_add(keep) > t);
             }
             if let Some(r) = &staged.window[i] {
                 self.last_window[i] = Some((t, r.clone()));
@@ -480,4 +480,165 @@ fn per_batch(op: &NodeOp, ins: &[RddRef]) -> Result<Rdd, OpError> {
         // Sources, windows, state and outputs are handled by the engine itself.
         _ => Rdd::empty(1),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lambda::EvalError;
+    use crate::rdd::func;
+
+    fn engine(nodes: &str) -> Engine {
+        let json = format!(r#"{{"version": 1, "batch_interval_ms": 1000, "nodes": [{nodes}]}}"#);
+        match Engine::from_json(&json) {
+            Ok(e) => e,
+            Err(errs) => panic!("{errs:?}"),
+        }
+    }
+
+    /// A map that fails on the record "bad", standing in for a lambda like `s => s.toInt`.
+    fn failing_map() -> NodeOp {
+        NodeOp::Map(func(|a: &[Value]| match &a[0] {
+            Value::Str(s) if &**s == "bad" => Err(EvalError {
+                message: "java.lang.NumberFormatException: For input string: \"bad\"".into(),
+            }),
+            v => Ok(v.clone()),
+        }))
+    }
+
+    #[test]
+    fn a_failed_tick_changes_nothing_and_the_batch_is_retried() {
+        let mut e = engine(
+            r#"{"id": "q", "op": "queueStream", "batches": [["a"], ["bad", "b"], ["c"]]},
+               {"id": "m", "op": "repartition", "inputs": ["q"], "partitions": 2},
+               {"id": "w", "op": "window", "inputs": ["m"], "window_ms": 3000},
+               {"id": "out", "op": "foreachRDD", "inputs": ["w"], "action": "count", "accumulate": true}"#,
+        );
+        e.plan.nodes[1].op = failing_map();
+        let r0 = e.tick().unwrap();
+        assert_eq!(r0.outputs[0].records, vec![Value::Int(1)]);
+        for _ in 0..2 {
+            let err = e.tick().unwrap_err();
+            assert_eq!((err.batch, err.time_ms, err.node.as_str()), (1, 2000, "m"));
+            assert_eq!(err.record.as_deref(), Some("\"bad\""));
+            assert!(err.to_string().contains("NumberFormatException"), "{err}");
+            assert_eq!(e.batches_run(), 1);
+            assert_eq!(e.next_time_ms(), 2000);
+        }
+        // Fixed: the same batch (with "bad") runs; the window and the running count go on
+        // from where they were.
+        e.plan.nodes[1].op = NodeOp::Repartition(2);
+        let r1 = e.tick().unwrap();
+        assert_eq!(r1.batch, 1);
+        assert_eq!(r1.nodes[0].count, 2);
+        // window holds 3 records; accumulated count 1 + 3.
+        assert_eq!(r1.outputs[0].records, vec![Value::Int(4)]);
+    }
+
+    #[test]
+    fn fed_lines_survive_a_failed_tick() {
+        let mut e = engine(
+            r#"{"id": "in", "op": "textInput"},
+               {"id": "m", "op": "repartition", "inputs": ["in"], "partitions": 1},
+               {"id": "out", "op": "foreachRDD", "inputs": ["m"], "action": "collect"}"#,
+        );
+        e.feed("in", vec![Value::str("ok"), Value::str("bad")])
+            .unwrap();
+        e.plan.nodes[1].op = failing_map();
+        assert!(e.tick().is_err());
+        e.plan.nodes[1].op = NodeOp::Repartition(1);
+        let r = e.tick().unwrap();
+        assert_eq!(
+            r.outputs[0].records,
+            vec![Value::str("ok"), Value::str("bad")]
+        );
+        assert_eq!(r.input_records, 2);
+        // Consumed: the next batch is empty.
+        assert!(e.tick().unwrap().outputs[0].records.is_empty());
+        assert!(e.feed("m", vec![Value::str("x")]).is_err());
+        assert!(e.feed("in", vec![Value::Int(1)]).is_err());
+    }
+
+    #[test]
+    fn reports_show_windows_firing_only_at_slide_times() {
+        let mut e = engine(
+            r#"{"id": "q", "op": "queueStream", "batches": [["a", "b"], ["c"], [], ["d"]]},
+               {"id": "c", "op": "countByValueAndWindow", "inputs": ["q"], "window_ms": 3000, "slide_ms": 2000},
+               {"id": "out", "op": "print", "inputs": ["c"], "num": 1}"#,
+        );
+        e.set_sample_limit(1);
+        let r0 = e.tick().unwrap();
+        assert_eq!(r0.nodes.len(), 3);
+        assert!(r0.nodes[0].fired && !r0.nodes[1].fired && !r0.nodes[2].fired);
+        assert!(r0.outputs.is_empty());
+        assert_eq!(r0.nodes[0].partitions, vec![1, 1]);
+        let r1 = e.tick().unwrap();
+        let c = &r1.nodes[1];
+        assert!(c.fired);
+        assert_eq!(c.count, 3);
+        assert_eq!(c.sample.len(), 1);
+        assert_eq!(c.state_keys, Some(3));
+        assert_eq!(
+            c.window,
+            Some(WindowSpan {
+                covers: vec![0, 1],
+                added: vec![0, 1],
+                removed: vec![]
+            })
+        );
+        assert_eq!(r1.outputs[0].records.len(), 1);
+        assert!(r1.outputs[0].more);
+        e.tick().unwrap();
+        let r3 = e.tick().unwrap();
+        assert_eq!(
+            r3.nodes[1].window,
+            Some(WindowSpan {
+                covers: vec![1, 2, 3],
+                added: vec![2, 3],
+                removed: vec![0]
+            })
+        );
+        // a and b fell to zero and were filtered out; c and d remain.
+        assert_eq!(r3.nodes[1].count, 2);
+        assert_eq!(r3.outputs[0].records.len(), 1);
+        assert!(r3.outputs[0].more);
+    }
+
+    #[test]
+    fn node_types_are_inferred_without_lambdas() {
+        let e = engine(
+            r#"{"id": "a", "op": "queueStream", "batches": [[["k", 1]]]},
+               {"id": "b", "op": "queueStream", "batches": [[["k", "x"]]]},
+               {"id": "j", "op": "leftOuterJoin", "inputs": ["a", "b"]},
+               {"id": "g", "op": "cogroup", "inputs": ["a", "b"]},
+               {"id": "c", "op": "countByValue", "inputs": ["a"]},
+               {"id": "w", "op": "groupByKeyAndWindow", "inputs": ["a"], "window_ms": 2000}"#,
+        );
+        let ty = |id| e.node_type(id).map(|t| t.to_string());
+        assert_eq!(ty("j").as_deref(), Some("(String, (Int, Option[String]))"));
+        assert_eq!(
+            ty("g").as_deref(),
+            Some("(String, (List[Int], List[String]))")
+        );
+        assert_eq!(ty("c").as_deref(), Some("((String, Int), Int)"));
+        assert_eq!(ty("w").as_deref(), Some("(String, List[Int])"));
+    }
+
+    #[test]
+    fn generator_batches_have_rate_times_interval_records() {
+        let json = r#"{"version": 1, "batch_interval_ms": 500, "ticks": 3, "nodes": [
+            {"id": "g", "op": "generator", "kind": "sales", "rate_per_s": 40, "seed": 9},
+            {"id": "out", "op": "foreachRDD", "inputs": ["g"], "action": "count"}]}"#;
+        let run = || {
+            let mut e = Engine::from_json(json).unwrap();
+            e.replay().unwrap()
+        };
+        let lines = run();
+        assert_eq!(lines.len(), 3);
+        assert!(lines.iter().all(|l| l.records == vec![Value::Int(20)]));
+        let mut e = Engine::from_json(json).unwrap();
+        let a = e.tick().unwrap().nodes[0].sample.clone();
+        let mut e2 = Engine::from_json(json).unwrap();
+        assert_eq!(a, e2.tick().unwrap().nodes[0].sample);
+    }
 }

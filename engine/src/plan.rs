@@ -159,6 +159,13 @@ impl fmt::Debug for NodeOp {
     }
 }
 
+/// Longest batch interval: a day.
+pub const MAX_BATCH_INTERVAL_MS: u64 = 86_400_000;
+/// Longest window or slide, in batch intervals.
+pub const MAX_WINDOW_BATCHES: u64 = 100_000;
+/// Highest generator rate, records per second.
+pub const MAX_RATE_PER_S: u64 = 10_000_000;
+
 const WIN: &[&str] = &["window_ms", "slide_ms"];
 
 /// Every op the planner knows, with the fields it accepts (besides id, op, inputs).
@@ -384,10 +391,12 @@ pub fn validate(spec: &PipelineSpec) -> Result<Plan, Vec<SpecError>> {
         )));
     }
     let b = spec.batch_interval_ms;
-    if b == 0 {
-        errors.push(SpecError::pipeline("batch_interval_ms must be at least 1"));
+    if b == 0 || b > MAX_BATCH_INTERVAL_MS {
+        errors.push(SpecError::pipeline(format!(
+            "batch_interval_ms must be between 1 and {MAX_BATCH_INTERVAL_MS} (a day)"
+        )));
     }
-    let b = b.max(1);
+    let b = b.clamp(1, MAX_BATCH_INTERVAL_MS);
     let mut index: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, n) in spec.nodes.iter().enumerate() {
         if !valid_id(&n.id) {
@@ -617,7 +626,13 @@ fn durations(f: &mut Fields, b: u64, parent: &PlanNode) -> Option<(u64, u64)> {
     let (w, s) = (w?, s?);
     let mut ok = true;
     for (field, what, d) in [("window_ms", "window", w), ("slide_ms", "slide", s)] {
-        if !d.is_multiple_of(b) {
+        if d / b > MAX_WINDOW_BATCHES {
+            f.err(
+                field,
+                format!("the {what} ({d} ms) is longer than {MAX_WINDOW_BATCHES} batch intervals"),
+            );
+            ok = false;
+        } else if !d.is_multiple_of(b) {
             f.err(
                 field,
                 format!("the {what} ({d} ms) must be a multiple of the batch interval ({b} ms)"),
@@ -684,6 +699,13 @@ fn plan_node(
         "generator" => {
             let kind = f.string("kind", true);
             let rate = f.uint("rate_per_s", true, 0);
+            if rate.is_some_and(|r| r > MAX_RATE_PER_S) {
+                f.err(
+                    "rate_per_s",
+                    format!("at most {MAX_RATE_PER_S} records per second"),
+                );
+                return None;
+            }
             let seed = f.uint("seed", false, 0).unwrap_or(0);
             let kind = match kind.as_deref().map(|k| (k, Kind::parse(k))) {
                 Some((_, Some(k))) => k,

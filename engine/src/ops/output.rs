@@ -74,7 +74,7 @@ pub fn run(
             }
         }
         Action::Print(num) => {
-            let mut first = rdd.take(num + 1);
+            let mut first = rdd.take(num.saturating_add(1));
             more = first.len() > *num;
             first.truncate(*num);
             first

@@ -1,0 +1,209 @@
+//! The replay CLI on bad input: exit status 1, nothing on stdout, and a message on stderr
+//! that names the node and the reason.
+
+use std::process::Command;
+
+fn replay_file(path: &str) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_replay"))
+        .arg(path)
+        .output()
+        .expect("the replay binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn replay(name: &str, json: &str) -> (i32, String, String) {
+    let path = std::env::temp_dir().join(format!(
+        "dstream_replay_cli_{}_{name}.json",
+        std::process::id()
+    ));
+    std::fs::write(&path, json).expect("temp file");
+    let r = replay_file(&path.to_string_lossy());
+    let _ = std::fs::remove_file(&path);
+    r
+}
+
+/// Asserts a failed run: exit 1, empty stdout, stderr containing every `needle`.
+fn assert_fails(name: &str, json: &str, needles: &[&str]) {
+    let (code, stdout, stderr) = replay(name, json);
+    assert_eq!(code, 1, "{name}: exit status (stderr: {stderr})");
+    assert!(
+        stdout.is_empty(),
+        "{name}: stdout must be empty, got {stdout}"
+    );
+    assert!(!stderr.contains("panicked"), "{name}: panicked: {stderr}");
+    for n in needles {
+        assert!(
+            stderr.contains(n),
+            "{name}: stderr should mention {n:?}: {stderr}"
+        );
+    }
+}
+
+fn pipeline(nodes: &str) -> String {
+    format!(r#"{{"version": 1, "batch_interval_ms": 1000, "nodes": [{nodes}]}}"#)
+}
+
+const LINES: &str = r#"{"id": "lines", "op": "queueStream", "batches": [["a b", "c"], ["b"]]}"#;
+
+#[test]
+fn a_good_pipeline_prints_lines_and_exits_0() {
+    let json = pipeline(&format!(
+        r#"{LINES}, {{"id": "n", "op": "count", "inputs": ["lines"]}},
+           {{"id": "out", "op": "foreachRDD", "inputs": ["n"], "action": "collect"}}"#
+    ));
+    let (code, stdout, stderr) = replay("good", &json);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "{\"batch\":0,\"time_ms\":1000,\"output\":\"out\",\"records\":[2]}\n\
+         {\"batch\":1,\"time_ms\":2000,\"output\":\"out\",\"records\":[1]}\n"
+    );
+}
+
+#[test]
+fn unreadable_file() {
+    let (code, stdout, stderr) = replay_file("/nonexistent/dir/pipeline.json");
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("/nonexistent/dir/pipeline.json") && stderr.contains("cannot read"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn malformed_json() {
+    assert_fails(
+        "malformed",
+        r#"{"version": 1, "nodes": [ "#,
+        &["not valid pipeline JSON"],
+    );
+}
+
+#[test]
+fn unknown_op() {
+    assert_fails(
+        "unknown_op",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "w", "op": "flatMapp", "inputs": ["lines"], "fn": "x => x"}}"#
+        )),
+        &["node `w`", "unknown op `flatMapp`", "flatMap"],
+    );
+}
+
+#[test]
+fn unknown_field_lists_the_accepted_ones() {
+    assert_fails(
+        "unknown_field",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "win", "op": "window", "inputs": ["lines"], "window_ms": 2000, "slid_ms": 1000}}"#
+        )),
+        &["node `win`", "field `slid_ms`", "window_ms, slide_ms"],
+    );
+}
+
+#[test]
+fn cycle_and_forward_input() {
+    assert_fails(
+        "cycle",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "a", "op": "union", "inputs": ["lines", "b"]}},
+               {{"id": "b", "op": "repartition", "inputs": ["a"], "partitions": 2}}"#
+        )),
+        &["node `a`", "cycle", "a → b → a"],
+    );
+    assert_fails(
+        "forward",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "a", "op": "count", "inputs": ["b"]}},
+               {{"id": "b", "op": "count", "inputs": ["lines"]}}"#
+        )),
+        &["node `a`", "defined after this node"],
+    );
+    assert_fails(
+        "dangling",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "a", "op": "count", "inputs": ["nope"]}}"#
+        )),
+        &["node `a`", "no node has id `nope`"],
+    );
+}
+
+#[test]
+fn wrong_arity() {
+    assert_fails(
+        "arity",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "j", "op": "join", "inputs": ["lines"]}}"#
+        )),
+        &["node `j`", "wrong arity", "exactly 2 inputs"],
+    );
+}
+
+#[test]
+fn window_not_a_multiple_of_the_batch_interval() {
+    assert_fails(
+        "window_multiple",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "win", "op": "window", "inputs": ["lines"], "window_ms": 2500}}"#
+        )),
+        &[
+            "node `win`",
+            "field `window_ms`",
+            "multiple of the batch interval",
+        ],
+    );
+}
+
+#[test]
+fn every_error_is_reported_not_just_the_first() {
+    assert_fails(
+        "many",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "x", "op": "nope", "inputs": ["lines"]}},
+               {{"id": "x", "op": "count", "inputs": ["lines"]}},
+               {{"id": "1bad", "op": "count", "inputs": ["lines"]}}"#
+        )),
+        &["unknown op `nope`", "duplicate id", "bad id"],
+    );
+}
+
+#[test]
+fn type_errors() {
+    assert_fails(
+        "not_pairs",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "g", "op": "groupByKey", "inputs": ["lines"]}}"#
+        )),
+        &["node `g`", "groupByKey needs (key, value) pairs", "String"],
+    );
+    assert_fails(
+        "lambda_type",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "doubled", "op": "map", "inputs": ["lines"], "fn": "x => x * 2"}}"#
+        )),
+        &["node `doubled`", "field `fn`", "column"],
+    );
+    assert_fails(
+        "queue_types",
+        &pipeline(r#"{"id": "q", "op": "queueStream", "batches": [["a"], ["b", 3]]}"#),
+        &["node `q`", "batch 1, record 1"],
+    );
+}
+
+#[test]
+fn run_time_error_names_node_and_record() {
+    assert_fails(
+        "runtime",
+        &pipeline(
+            r#"{"id": "q", "op": "queueStream", "batches": [["1", "2"], ["3", "x"]]},
+               {"id": "nums", "op": "map", "inputs": ["q"], "fn": "s => s.toInt"},
+               {"id": "out", "op": "foreachRDD", "inputs": ["nums"], "action": "collect"}"#,
+        ),
+        &["node `nums`", "batch 1", "\"x\""],
+    );
+}
