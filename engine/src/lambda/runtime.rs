@@ -1,0 +1,524 @@
+//! The JVM's behaviour for the built-in operations: arithmetic, equality, comparisons and the
+//! String, List and Option methods, with the JVM's exception names in failures.
+//!
+//! Strings are counted in characters (Unicode scalar values) where Java counts UTF-16 code
+//! units: `length`, `indexOf`, `lastIndexOf` and `substring` agree with Java on every string
+//! without characters outside the Basic Multilingual Plane (emoji), ASCII included.
+
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use regex::{Regex, RegexBuilder};
+
+use super::check::{Arith, Cmp, Splitter};
+use super::EvalError;
+use crate::value::Value;
+
+pub(crate) type EResult<T> = Result<T, EvalError>;
+
+pub(crate) fn fail<T>(message: impl Into<String>) -> EResult<T> {
+    Err(EvalError {
+        message: message.into(),
+    })
+}
+
+/// The JVM class a value has at run time, for `ClassCastException` messages.
+fn class_of(v: &Value) -> &'static str {
+    match v {
+        Value::Int(_) => "java.lang.Long",
+        Value::Double(_) => "java.lang.Double",
+        Value::Bool(_) => "java.lang.Boolean",
+        Value::Str(_) => "java.lang.String",
+        Value::Tuple(_) => "scala.Product",
+        Value::List(_) => "scala.collection.immutable.List",
+        Value::Opt(_) => "scala.Option",
+    }
+}
+
+/// A value of an unexpected class reached an operation (possible only where the checker could
+/// not know a type, e.g. the records of an empty source).
+pub(crate) fn cast_error<T>(v: &Value, wanted: &str) -> EResult<T> {
+    fail(format!(
+        "java.lang.ClassCastException: class {} cannot be cast to class {wanted}",
+        class_of(v)
+    ))
+}
+
+pub(crate) fn as_bool(v: &Value) -> EResult<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        other => cast_error(other, "java.lang.Boolean"),
+    }
+}
+
+pub(crate) fn as_int(v: &Value) -> EResult<i64> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        other => cast_error(other, "java.lang.Long"),
+    }
+}
+
+pub(crate) fn as_str(v: &Value) -> EResult<&str> {
+    match v {
+        Value::Str(s) => Ok(s),
+        other => cast_error(other, "java.lang.String"),
+    }
+}
+
+fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Double(d) => Some(*d),
+        _ => None,
+    }
+}
+
+const DIV_ZERO: &str = "java.lang.ArithmeticException: / by zero";
+
+/// `a op b` on numbers (Long arithmetic wraps; Int op Double is Double), or `String + x`.
+pub(crate) fn arith(op: Arith, a: &Value, b: &Value) -> EResult<Value> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => {
+            let (x, y) = (*x, *y);
+            Ok(Value::Int(match op {
+                Arith::Add => x.wrapping_add(y),
+                Arith::Sub => x.wrapping_sub(y),
+                Arith::Mul => x.wrapping_mul(y),
+                Arith::Div => {
+                    if y == 0 {
+                        return fail(DIV_ZERO);
+                    }
+                    x.wrapping_div(y)
+                }
+                Arith::Rem => {
+                    if y == 0 {
+                        return fail(DIV_ZERO);
+                    }
+                    x.wrapping_rem(y)
+                }
+            }))
+        }
+        (Value::Str(_), _) | (_, Value::Str(_)) if op == Arith::Add => Ok(concat(a, b)),
+        _ => match (as_f64(a), as_f64(b)) {
+            (Some(x), Some(y)) => Ok(Value::Double(match op {
+                Arith::Add => x + y,
+                Arith::Sub => x - y,
+                Arith::Mul => x * y,
+                Arith::Div => x / y,
+                // Rust's `%` on f64 is C's fmod, as Java's: the sign of the dividend.
+                Arith::Rem => x % y,
+            })),
+            (None, _) => cast_error(a, "java.lang.Number"),
+            (_, None) => cast_error(b, "java.lang.Number"),
+        },
+    }
+}
+
+/// `a + b` where one side is a String: the JVM's `toString` of both.
+pub(crate) fn concat(a: &Value, b: &Value) -> Value {
+    let mut s = String::new();
+    match a {
+        Value::Str(x) => s.push_str(x),
+        other => {
+            let _ = write!(s, "{other}");
+        }
+    }
+    match b {
+        Value::Str(x) => s.push_str(x),
+        other => {
+            let _ = write!(s, "{other}");
+        }
+    }
+    Value::Str(Rc::from(s))
+}
+
+pub(crate) fn neg(v: &Value) -> EResult<Value> {
+    match v {
+        Value::Int(i) => Ok(Value::Int(i.wrapping_neg())),
+        Value::Double(d) => Ok(Value::Double(-d)),
+        other => cast_error(other, "java.lang.Number"),
+    }
+}
+
+/// Scala's `==`: numbers by value across Int and Double (IEEE, so `NaN != NaN`), the rest
+/// structurally.
+pub(crate) fn scala_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Double(_) | Value::Int(_), Value::Double(_) | Value::Int(_)) => {
+            as_f64(a) == as_f64(b)
+        }
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Tuple(x), Value::Tuple(y)) | (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| scala_eq(p, q))
+        }
+        (Value::Opt(x), Value::Opt(y)) => match (x, y) {
+            (None, None) => true,
+            (Some(p), Some(q)) => scala_eq(p, q),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// `<`, `<=`, `>`, `>=`: numbers by value (IEEE: any comparison with NaN is false), strings
+/// as Java's `compareTo`.
+pub(crate) fn compare(op: Cmp, a: &Value, b: &Value) -> EResult<bool> {
+    let ord = match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Str(_), Value::Str(_)) => Some(a.cmp(b)),
+        _ => match (as_f64(a), as_f64(b)) {
+            (Some(x), Some(y)) => x.partial_cmp(&y),
+            (None, _) => return cast_error(a, "java.lang.Comparable"),
+            (_, None) => return cast_error(b, "java.lang.Comparable"),
+        },
+    };
+    Ok(match ord {
+        None => false,
+        Some(o) => match op {
+            Cmp::Lt => o == Ordering::Less,
+            Cmp::Le => o != Ordering::Greater,
+            Cmp::Gt => o == Ordering::Greater,
+            Cmp::Ge => o != Ordering::Less,
+        },
+    })
+}
+
+/// Java's `Math.max`/`Math.min` (NaN wins; -0.0 < 0.0), `Math.abs`.
+pub(crate) fn math_max(a: &Value, b: &Value, max: bool) -> EResult<Value> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Ok(Value::Int(if max { *x.max(y) } else { *x.min(y) })),
+        _ => match (as_f64(a), as_f64(b)) {
+            (Some(x), Some(y)) => Ok(Value::Double(if x.is_nan() || y.is_nan() {
+                f64::NAN
+            } else if x == 0.0 && y == 0.0 {
+                // Only the sign can differ.
+                let neg = if max {
+                    x.is_sign_negative() && y.is_sign_negative()
+                } else {
+                    x.is_sign_negative() || y.is_sign_negative()
+                };
+                if neg {
+                    -0.0
+                } else {
+                    0.0
+                }
+            } else if max {
+                x.max(y)
+            } else {
+                x.min(y)
+            })),
+            (None, _) => cast_error(a, "java.lang.Number"),
+            (_, None) => cast_error(b, "java.lang.Number"),
+        },
+    }
+}
+
+pub(crate) fn abs(v: &Value) -> EResult<Value> {
+    match v {
+        // Math.abs(Long.MIN_VALUE) is Long.MIN_VALUE.
+        Value::Int(i) => Ok(Value::Int(i.wrapping_abs())),
+        Value::Double(d) => Ok(Value::Double(d.abs())),
+        other => cast_error(other, "java.lang.Number"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers from strings
+
+fn number_format(s: &str) -> EvalError {
+    EvalError {
+        message: format!("java.lang.NumberFormatException: For input string: \"{s}\""),
+    }
+}
+
+/// `Long.parseLong`: an optional sign and decimal digits, nothing else (no spaces).
+pub(crate) fn parse_long(s: &str) -> EResult<i64> {
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(number_format(s));
+    }
+    // Accumulate negatively, as Java does, so that Long.MIN_VALUE parses.
+    let mut acc: i64 = 0;
+    for b in digits.bytes() {
+        let d = i64::from(b - b'0');
+        acc = acc
+            .checked_mul(10)
+            .and_then(|a| a.checked_sub(d))
+            .ok_or_else(|| number_format(s))?;
+    }
+    if neg {
+        Ok(acc)
+    } else {
+        acc.checked_neg().ok_or_else(|| number_format(s))
+    }
+}
+
+/// `Double.parseDouble`: surrounding whitespace (chars <= ' ') ignored, an optional sign,
+/// `NaN`, `Infinity`, or decimal digits with an optional fraction and exponent, and an
+/// optional `d`/`D`/`f`/`F` suffix. (Java's hexadecimal form `0x1p3` is not supported.)
+pub(crate) fn parse_double(s: &str) -> EResult<f64> {
+    let t = s.trim_matches(|c: char| c <= ' ');
+    if t.is_empty() {
+        return fail("java.lang.NumberFormatException: empty String");
+    }
+    let (neg, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let sign = if neg { -1.0 } else { 1.0 };
+    match body {
+        "NaN" => return Ok(f64::NAN),
+        "Infinity" => return Ok(sign * f64::INFINITY),
+        _ => {}
+    }
+    let body = body
+        .strip_suffix(['d', 'D', 'f', 'F'])
+        .unwrap_or(body);
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    let int_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    i += int_digits;
+    let mut frac_digits = 0;
+    if bytes.get(i) == Some(&b'.') {
+        i += 1;
+        frac_digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        i += frac_digits;
+    }
+    if int_digits + frac_digits == 0 {
+        return Err(number_format(t));
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let exp_digits = bytes[i.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if exp_digits == 0 {
+            return Err(number_format(t));
+        }
+        i += exp_digits;
+    }
+    if i != bytes.len() {
+        return Err(number_format(t));
+    }
+    // Rust reads this grammar with correct rounding, as Java does; "1." needs a digit after.
+    let text = if body.ends_with('.') {
+        format!("{body}0")
+    } else if body.starts_with('.') {
+        format!("0{body}")
+    } else {
+        body.replace(".e", ".0e").replace(".E", ".0E")
+    };
+    text.parse::<f64>()
+        .map(|v| sign * v)
+        .map_err(|_| number_format(t))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strings
+
+/// Java's `String.trim`: strips characters up to and including ' ' from both ends.
+pub(crate) fn java_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c <= ' ')
+}
+
+pub(crate) fn char_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// The byte offset of character `idx` (`idx == length` gives `s.len()`).
+fn byte_offset(s: &str, idx: usize) -> Option<usize> {
+    if s.is_ascii() {
+        return (idx <= s.len()).then_some(idx);
+    }
+    if idx == 0 {
+        return Some(0);
+    }
+    match s.char_indices().nth(idx) {
+        Some((b, _)) => Some(b),
+        None => (char_len(s) == idx).then_some(s.len()),
+    }
+}
+
+fn char_index_of_byte(s: &str, byte: usize) -> i64 {
+    if s.is_ascii() {
+        byte as i64
+    } else {
+        s[..byte].chars().count() as i64
+    }
+}
+
+/// `s.substring(begin, end)`, failing as Java does when out of range.
+pub(crate) fn substring(s: &str, begin: i64, end: Option<i64>) -> EResult<Value> {
+    let len = char_len(s) as i64;
+    let end = end.unwrap_or(len);
+    if begin < 0 || begin > end || end > len {
+        return fail(format!(
+            "java.lang.StringIndexOutOfBoundsException: begin {begin}, end {end}, length {len}"
+        ));
+    }
+    match (byte_offset(s, begin as usize), byte_offset(s, end as usize)) {
+        (Some(b), Some(e)) => Ok(Value::str(&s[b..e])),
+        _ => fail(format!(
+            "java.lang.StringIndexOutOfBoundsException: begin {begin}, end {end}, length {len}"
+        )),
+    }
+}
+
+pub(crate) fn index_of(s: &str, t: &str, last: bool) -> i64 {
+    let found = if last { s.rfind(t) } else { s.find(t) };
+    found.map_or(-1, |b| char_index_of_byte(s, b))
+}
+
+/// Java's `String.split` fast path: a one-character pattern that is not a regex
+/// metacharacter, or a backslash and one character that is not a letter or digit.
+pub(crate) fn fast_split_char(pattern: &str) -> Option<char> {
+    let mut chars = pattern.chars();
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(c), None, None) if !".$|()[{^?*+\\".contains(c) => Some(c),
+        (Some('\\'), Some(c), None) if !c.is_ascii_alphanumeric() => Some(c),
+        _ => None,
+    }
+}
+
+/// Compiles a Java regex with the `regex` crate. Java's `\s`, `\w`, `\d` and `\b` are ASCII
+/// classes, so the pattern is first tried without Unicode classes; patterns that need Unicode
+/// mode to be valid (e.g. `.` or `[^,]` over text) fall back to it. Java features the crate
+/// lacks (look-around, back-references) are errors.
+pub(crate) fn java_regex(pattern: &str) -> Result<Regex, String> {
+    let build = |unicode: bool| {
+        RegexBuilder::new(pattern)
+            .unicode(unicode)
+            .size_limit(1 << 20)
+            .build()
+    };
+    build(false).or_else(|_| build(true)).map_err(|e| {
+        let reason = match e {
+            regex::Error::Syntax(s) => s
+                .lines()
+                .rev()
+                .find(|l| l.starts_with("error:"))
+                .map(|l| l.trim_start_matches("error:").trim().to_string())
+                .unwrap_or(s),
+            regex::Error::CompiledTooBig(_) => "it is too large".to_string(),
+            other => other.to_string(),
+        };
+        format!("invalid regex \"{pattern}\": {reason}")
+    })
+}
+
+fn drop_trailing_empty(parts: &mut Vec<Value>) {
+    while matches!(parts.last(), Some(Value::Str(s)) if s.is_empty()) {
+        parts.pop();
+    }
+}
+
+/// Java's `String.split(regex)` with the limit 0.
+pub(crate) fn split(s: &Rc<str>, how: &Splitter) -> Value {
+    match how {
+        Splitter::Char(c) => {
+            if !s.contains(*c) {
+                return Value::list(vec![Value::Str(s.clone())]);
+            }
+            let mut parts: Vec<Value> = s.split(*c).map(Value::str).collect();
+            drop_trailing_empty(&mut parts);
+            Value::List(Rc::from(parts))
+        }
+        Splitter::Regex(re) => {
+            let mut parts = Vec::new();
+            let mut index = 0;
+            let mut search = 0;
+            while search <= s.len() {
+                let Some(m) = re.find_at(s, search) else {
+                    break;
+                };
+                // A zero-width match at the very start gives no leading empty string.
+                if !(index == 0 && m.start() == 0 && m.end() == 0) {
+                    parts.push(Value::str(&s[index..m.start()]));
+                    index = m.end();
+                }
+                search = if m.end() > m.start() {
+                    m.end()
+                } else {
+                    // After an empty match, search again one character further, as
+                    // `Matcher.find` does.
+                    m.end() + s[m.end()..].chars().next().map_or(1, char::len_utf8)
+                };
+            }
+            if index == 0 {
+                return Value::list(vec![Value::Str(s.clone())]);
+            }
+            parts.push(Value::str(&s[index..]));
+            drop_trailing_empty(&mut parts);
+            Value::List(Rc::from(parts))
+        }
+    }
+}
+
+/// `List.sum`: Long arithmetic wraps; `zero` for an empty list.
+pub(crate) fn sum(items: &[Value], zero: Value) -> EResult<Value> {
+    let mut acc = zero;
+    for v in items {
+        acc = arith(Arith::Add, &acc, v).and_then(|r| match r {
+            Value::Str(_) => cast_error(v, "java.lang.Number"),
+            r => Ok(r),
+        })?;
+    }
+    Ok(acc)
+}
+
+pub(crate) fn max_or_min(items: &[Value], max: bool) -> EResult<Value> {
+    let mut best: Option<&Value> = None;
+    for v in items {
+        best = Some(match best {
+            None => v,
+            Some(b) => {
+                let better = if max { v > b } else { v < b };
+                if better {
+                    v
+                } else {
+                    b
+                }
+            }
+        });
+    }
+    match best {
+        Some(v) => Ok(v.clone()),
+        None => fail(format!(
+            "java.lang.UnsupportedOperationException: empty.{}",
+            if max { "max" } else { "min" }
+        )),
+    }
+}
+
+pub(crate) fn mk_string(items: &[Value], start: &str, sep: &str, end: &str) -> Value {
+    let mut s = String::from(start);
+    for (i, v) in items.iter().enumerate() {
+        if i > 0 {
+            s.push_str(sep);
+        }
+        match v {
+            Value::Str(x) => s.push_str(x),
+            other => {
+                let _ = write!(s, "{other}");
+            }
+        }
+    }
+    s.push_str(end);
+    Value::Str(Rc::from(s))
+}
