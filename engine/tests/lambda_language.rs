@@ -393,3 +393,13 @@ fn arity_must_match_except_for_untupling() {
     let l = ok("(k, v) => v", &map(Type::Unknown));
     assert_eq!(l.params(), &[Type::pair(Type::Unknown, Type::Unknown)]);
 }
+
+#[test]
+fn a_minus_against_a_number_is_a_negative_literal() {
+    assert_eq!(int("x => -1.toString", 0), "-1");
+    assert_eq!(int("x => -2.5.toInt", 0), "-2");
+    assert_eq!(int("x => - 1 + x", 5), "4");
+    assert_eq!(int("x => x-1", 5), "4", "a binary minus stays binary");
+    assert_eq!(int("x => x -1", 5), "4");
+    assert_eq!(int("x => -x.toString.length", 12), "-2");
+}

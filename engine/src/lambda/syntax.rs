@@ -691,6 +691,9 @@ fn unary(i: &mut Input<'_>) -> PResult<Expr> {
     let mut ops = Vec::new();
     loop {
         match peek(i) {
+            // `-1` right before a number is a negative literal (Scala's rule), so that
+            // `-1.toString` is "-1" and -9223372036854775808 is in range.
+            Tok::Minus if negative_literal_ahead(i) => break,
             Tok::Minus => ops.push((UnOp::Neg, peek_pos(i))),
             Tok::Bang => ops.push((UnOp::Not, peek_pos(i))),
             _ => break,
@@ -703,25 +706,22 @@ fn unary(i: &mut Input<'_>) -> PResult<Expr> {
         cut_err(postfix).parse_next(i)?
     };
     while let Some((op, pos)) = ops.pop() {
-        e = match (op, e.kind) {
-            // `-123` is one literal, so that -9223372036854775808 is in range.
-            (UnOp::Neg, ExprKind::Int { digits, neg: false }) if e.pos == pos + 1 => {
-                Expr::new(ExprKind::Int { digits, neg: true }, pos)
-            }
-            (op, kind) => checked(Expr::new(
-                ExprKind::Unary(
-                    op,
-                    Box::new(Expr {
-                        kind,
-                        pos: e.pos,
-                        depth: e.depth,
-                    }),
-                ),
-                pos,
-            ))?,
-        };
+        e = checked(Expr::new(ExprKind::Unary(op, Box::new(e)), pos))?;
     }
     Ok(e)
+}
+
+/// Is the next token a `-` written right against a number?
+fn negative_literal_ahead(i: &Input<'_>) -> bool {
+    let tokens: &[Token] = &i.input;
+    match (tokens.first(), tokens.get(1)) {
+        (Some(minus), Some(num)) => {
+            matches!(minus.kind, Tok::Minus)
+                && matches!(num.kind, Tok::Int(_) | Tok::Double(_))
+                && num.pos == minus.pos + 1
+        }
+        _ => false,
+    }
 }
 
 fn args(i: &mut Input<'_>) -> PResult<Vec<Expr>> {
@@ -787,6 +787,16 @@ fn postfix(i: &mut Input<'_>) -> PResult<Expr> {
 
 fn primary(i: &mut Input<'_>) -> PResult<Expr> {
     let pos = peek_pos(i);
+    if negative_literal_ahead(i) {
+        any.parse_next(i)?;
+        let kind = match peek(i).clone() {
+            Tok::Int(digits) => ExprKind::Int { digits, neg: true },
+            Tok::Double(d) => ExprKind::Double(-d),
+            _ => return fatal("expected a number after '-'"),
+        };
+        any.parse_next(i)?;
+        return Ok(Expr::new(kind, pos));
+    }
     let kind = match peek(i).clone() {
         Tok::Int(digits) => ExprKind::Int { digits, neg: false },
         Tok::Double(d) => ExprKind::Double(d),
