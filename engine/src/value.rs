@@ -31,7 +31,7 @@ impl Value {
         Value::Str(Rc::from(s))
     }
     pub fn pair(k: Value, v: Value) -> Value {
-        Value::Tuple(Rc::from(vec![k, v]))
+        Value::Tuple(Rc::new([k, v]))
     }
     pub fn tuple(items: Vec<Value>) -> Value {
         Value::Tuple(Rc::from(items))

@@ -1,8 +1,6 @@
 //! Per-batch ops that shuffle by key with Spark's `HashPartitioner`: `reduceByKey`,
 //! `groupByKey`, `countByValue`, and the list-concatenating combine `groupByKeyAndWindow` uses.
 
-use indexmap::map::Entry;
-
 use crate::rdd::{call, pair, Func, KeyMap, OpError, Rdd};
 use crate::value::Value;
 
@@ -35,38 +33,51 @@ impl Keying {
     }
 }
 
-fn maps<V>(n: usize) -> Vec<KeyMap<V>> {
-    (0..n.max(1)).map(|_| KeyMap::default()).collect()
-}
-
-/// Folds values per key with `f` into `partitions` hash partitions.
+/// Folds values per key with `f` into `partitions` hash partitions. One map serves all
+/// partitions, so the JVM hash (for the partition) is computed once per key, not per record.
 pub fn reduce_by_key_iter<'a>(
     records: impl Iterator<Item = &'a Value>,
     keying: Keying,
     partitions: usize,
     f: &Func,
 ) -> Result<Rdd, OpError> {
-    let mut parts = maps::<Value>(partitions);
-    let n = parts.len();
+    let mut map: KeyMap<Value> = KeyMap::default();
+    let mut fold = |k: &Value, v: &Value| -> Result<(), OpError> {
+        if let Some(acc) = map.get_mut(k) {
+            *acc = call(f, &[acc.clone(), v.clone()])?;
+        } else {
+            map.insert(k.clone(), v.clone());
+        }
+        Ok(())
+    };
     for r in records {
-        let (k, v) = keying.split(r)?;
-        let p = if n == 1 { 0 } else { k.partition_of(n) };
-        match parts[p].entry(k) {
-            Entry::Occupied(mut e) => {
-                let acc = e.get_mut();
-                *acc = call(f, &[acc.clone(), v])?;
+        match keying {
+            Keying::Pair => {
+                let (k, v) = pair(r)?;
+                fold(k, v)?;
             }
-            Entry::Vacant(e) => {
-                e.insert(v);
+            other => {
+                let (k, v) = other.split(r)?;
+                fold(&k, &v)?;
             }
         }
     }
-    Ok(Rdd::hashed(
-        parts
-            .into_iter()
-            .map(|m| m.into_iter().map(|(k, v)| Value::pair(k, v)).collect())
-            .collect(),
-    ))
+    Ok(Rdd::hashed(into_partitions(map, partitions, Value::pair)))
+}
+
+/// Deals a key map's entries into `partitions` hash partitions (insertion order kept).
+pub fn into_partitions<V>(
+    map: KeyMap<V>,
+    partitions: usize,
+    record: impl Fn(Value, V) -> Value,
+) -> Vec<Vec<Value>> {
+    let n = partitions.max(1);
+    let mut parts: Vec<Vec<Value>> = (0..n).map(|_| Vec::new()).collect();
+    for (k, v) in map {
+        let p = if n == 1 { 0 } else { k.partition_of(n) };
+        parts[p].push(record(k, v));
+    }
+    parts
 }
 
 /// `reduceByKey(f)`: one `(key, value)` per key, values folded with `f`, e.g. `_ + _`.
@@ -76,21 +87,18 @@ pub fn reduce_by_key(rdd: &Rdd, partitions: usize, f: &Func) -> Result<Rdd, OpEr
 
 /// `countByValue`: `(value, count)` per distinct record (`map((_, 1)).reduceByKey(_ + _)`).
 pub fn count_by_value(rdd: &Rdd, partitions: usize) -> Rdd {
-    let mut parts = maps::<i64>(partitions);
-    let n = parts.len();
+    let mut map: KeyMap<i64> = KeyMap::default();
     for r in rdd.iter() {
-        *parts[r.partition_of(n)].entry(r.clone()).or_insert(0) += 1;
+        match map.get_mut(r) {
+            Some(c) => *c += 1,
+            None => {
+                map.insert(r.clone(), 1);
+            }
+        }
     }
-    Rdd::hashed(
-        parts
-            .into_iter()
-            .map(|m| {
-                m.into_iter()
-                    .map(|(k, c)| Value::pair(k, Value::Int(c)))
-                    .collect()
-            })
-            .collect(),
-    )
+    Rdd::hashed(into_partitions(map, partitions, |k, c| {
+        Value::pair(k, Value::Int(c))
+    }))
 }
 
 /// `groupByKey`: `(key, List[value])` per key, values in arrival order.
@@ -124,22 +132,21 @@ fn group_iter<'a>(
     partitions: usize,
     mut add: impl FnMut(&Value, &mut Vec<Value>) -> Result<(), OpError>,
 ) -> Result<Rdd, OpError> {
-    let mut parts = maps::<Vec<Value>>(partitions);
-    let n = parts.len();
+    let mut map: KeyMap<Vec<Value>> = KeyMap::default();
     for r in records {
         let (k, v) = pair(r)?;
-        add(v, parts[k.partition_of(n)].entry(k.clone()).or_default())?;
+        match map.get_mut(k) {
+            Some(vs) => add(v, vs)?,
+            None => {
+                let mut vs = Vec::new();
+                add(v, &mut vs)?;
+                map.insert(k.clone(), vs);
+            }
+        }
     }
-    Ok(Rdd::hashed(
-        parts
-            .into_iter()
-            .map(|m| {
-                m.into_iter()
-                    .map(|(k, vs)| Value::pair(k, Value::list(vs)))
-                    .collect()
-            })
-            .collect(),
-    ))
+    Ok(Rdd::hashed(into_partitions(map, partitions, |k, vs| {
+        Value::pair(k, Value::list(vs))
+    })))
 }
 
 #[cfg(test)]

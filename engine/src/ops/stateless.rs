@@ -41,14 +41,24 @@ pub fn map(rdd: &Rdd, f: &Func) -> Result<Rdd, OpError> {
 
 /// `flatMap`: zero or more records per record, e.g. `line => line.split(" ")`.
 pub fn flat_map(rdd: &Rdd, f: &Func) -> Result<Rdd, OpError> {
-    per_partition(rdd, |r, out| {
-        let args = std::slice::from_ref(r);
-        match call(f, args)? {
-            Value::List(items) => out.extend(items.iter().cloned()),
-            other => out.extend(elements(other, args)?),
+    let mut parts = Vec::with_capacity(rdd.parts.len());
+    // Size each partition's output like the previous one's fan-out, to avoid regrowing.
+    let mut fan_out = 1.0f64;
+    for p in &rdd.parts {
+        let mut out = Vec::with_capacity((p.len() as f64 * fan_out) as usize + 16);
+        for r in p {
+            let args = std::slice::from_ref(r);
+            match call(f, args)? {
+                Value::List(items) => out.extend(items.iter().cloned()),
+                other => out.extend(elements(other, args)?),
+            }
         }
-        Ok(())
-    })
+        if !p.is_empty() {
+            fan_out = out.len() as f64 / p.len() as f64 * 1.1;
+        }
+        parts.push(out);
+    }
+    Ok(Rdd::new(parts))
 }
 
 /// `filter`: keeps the records the predicate holds for, e.g. `s => s >= 500`.

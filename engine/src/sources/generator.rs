@@ -96,14 +96,15 @@ impl Rng {
         }
         &items[items.len() - 1].0
     }
-    /// Zipf-ish: word `i` has weight about `1 / (i + 1)`.
+    /// Zipf-ish: the vocabulary is halved once per leading coin flip that comes up heads,
+    /// then a word is drawn uniformly from what is left, so the first words are the most
+    /// frequent (rank 0 about 20 times as often as the last).
     fn zipf_word(&mut self) -> &'static str {
-        let n = VOCABULARY.len() as u64;
-        // Sum of floor(K / (i+1)) computed once per call would be slow; use the inverse CDF
-        // of a two-level draw: a rank bucket by halving, then uniform inside it.
-        let mut hi = n;
-        while hi > 1 && self.below(2) == 0 {
+        let mut hi = VOCABULARY.len() as u64;
+        let mut coins = splitmix64(&mut self.0);
+        while hi > 1 && coins & 1 == 0 {
             hi = hi.div_ceil(2);
+            coins >>= 1;
         }
         VOCABULARY[self.below(hi) as usize]
     }
@@ -133,8 +134,14 @@ impl Generator {
         match self.kind {
             Kind::Words => {
                 let n = 1 + rng.below(8);
-                let words: Vec<&str> = (0..n).map(|_| rng.zipf_word()).collect();
-                words.join(" ")
+                let mut line = String::with_capacity(8 * n as usize);
+                for i in 0..n {
+                    if i > 0 {
+                        line.push(' ');
+                    }
+                    line.push_str(rng.zipf_word());
+                }
+                line
             }
             Kind::Logs => {
                 let ip = 1 + rng.below(IPS);

@@ -1,0 +1,64 @@
+//! Windowed word count, the classic DStream pipeline: generated text → `flatMap` split →
+//! `map (w, 1)` → `reduceByKeyAndWindow(_ + _, _ - _)` sliding every batch. Measures one
+//! steady-state tick (window already full) for a 30-batch and a 3600-batch window: with an
+//! inverse, the per-batch cost must not grow with the window length.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use dstream_engine::{Engine, Value};
+use serde_json::json;
+
+/// Lines per second of the `words` generator (1 s batches), about 4.5 words per line.
+const RATE: u64 = 5_000;
+
+fn engine(window_batches: u64) -> Engine {
+    let spec = json!({
+        "version": 1,
+        "batch_interval_ms": 1000,
+        "nodes": [
+            {"id": "lines", "op": "generator", "kind": "words", "rate_per_s": RATE, "seed": 42},
+            {"id": "words", "op": "flatMap", "inputs": ["lines"], "fn": "line => line.split(\" \")"},
+            {"id": "pairs", "op": "map", "inputs": ["words"], "fn": "w => (w, 1)"},
+            {"id": "counts", "op": "reduceByKeyAndWindow", "inputs": ["pairs"],
+             "fn": "_ + _", "inverse": "_ - _", "window_ms": window_batches * 1000, "slide_ms": 1000},
+            {"id": "out", "op": "foreachRDD", "inputs": ["counts"], "action": "count"}
+        ]
+    });
+    let mut e = match Engine::from_json(&spec.to_string()) {
+        Ok(e) => e,
+        Err(errs) => panic!("{errs:?}"),
+    };
+    e.set_sample_limit(10);
+    for _ in 0..window_batches {
+        e.tick().expect("fill the window");
+    }
+    e
+}
+
+/// Words per batch, averaged over the batches the benchmark is likely to run.
+fn words_per_batch(e: &mut Engine) -> u64 {
+    let mut words = 0;
+    for _ in 0..20 {
+        let r = e.tick().expect("tick");
+        words += r.nodes[1].count;
+        assert_eq!(r.outputs[0].records.len(), 1);
+        assert!(matches!(r.outputs[0].records[0], Value::Int(n) if n > 0));
+    }
+    words / 20
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("windowed_word_count");
+    group.sample_size(20);
+    for window in [30u64, 3600] {
+        let mut e = engine(window);
+        let words = words_per_batch(&mut e);
+        group.throughput(Throughput::Elements(words));
+        group.bench_function(format!("tick_window_{window}_batches"), |b| {
+            b.iter(|| e.tick().expect("tick"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
