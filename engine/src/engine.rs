@@ -605,6 +605,26 @@ mod tests {
     }
 
     #[test]
+    fn a_window_of_a_window_counts_a_record_once_per_inner_window() {
+        let mut e = engine(
+            r#"{"id": "q", "op": "queueStream", "batches": [["a"], ["b"], ["c"]]},
+               {"id": "inner", "op": "window", "inputs": ["q"], "window_ms": 2000},
+               {"id": "outer", "op": "window", "inputs": ["inner"], "window_ms": 2000},
+               {"id": "out", "op": "foreachRDD", "inputs": ["outer"], "action": "countByValue"}"#,
+        );
+        let lines = e.replay().unwrap();
+        let at = |i: usize| {
+            let mut v: Vec<String> = lines[i].records.iter().map(|r| r.to_string()).collect();
+            v.sort();
+            v
+        };
+        // inner@1000 = {a}, inner@2000 = {a, b}, inner@3000 = {b, c}.
+        assert_eq!(at(0), ["(a,1)"]);
+        assert_eq!(at(1), ["(a,2)", "(b,1)"]);
+        assert_eq!(at(2), ["(a,1)", "(b,2)", "(c,1)"]);
+    }
+
+    #[test]
     fn node_types_are_inferred_without_lambdas() {
         let e = engine(
             r#"{"id": "a", "op": "queueStream", "batches": [[["k", 1]]]},

@@ -160,6 +160,37 @@ proptest! {
         }
     }
 
+    /// reduceByWindow(_ + _, _ - _) == the sum over the window, `[0]` for an empty window
+    /// once data was seen and `[]` before; without an inverse `[]` for any empty window.
+    #[test]
+    fn reduce_by_window_equals_recompute(c in case()) {
+        let batches: Vec<Vec<i64>> = c.batches.iter().map(|b| b.iter().map(|(_, v)| *v).collect()).collect();
+        let nodes = json!([
+            {"id": "nums", "op": "queueStream", "batches": batches},
+            {"id": "inc", "op": "reduceByWindow", "inputs": ["nums"], "fn": "_ + _",
+             "inverse": "_ - _", "window_ms": c.window, "slide_ms": c.slide},
+            {"id": "full", "op": "reduceByWindow", "inputs": ["nums"], "fn": "_ + _",
+             "window_ms": c.window, "slide_ms": c.slide},
+            {"id": "inc_out", "op": "foreachRDD", "inputs": ["inc"], "action": "collect"},
+            {"id": "full_out", "op": "foreachRDD", "inputs": ["full"], "action": "collect"},
+        ]);
+        let lines = run(&c, nodes);
+        check_fires(&c, &lines, "inc_out");
+        check_fires(&c, &lines, "full_out");
+        for (t, out, records) in &lines {
+            let window: Vec<i64> = in_window(&c, *t).into_iter().flat_map(|i| batches[i].clone()).collect();
+            let any_seen = batches.iter().take((*t / B) as usize).any(|b| !b.is_empty());
+            let expected = if !window.is_empty() {
+                vec![Value::Int(window.iter().sum())]
+            } else if out == "inc_out" && any_seen {
+                vec![Value::Int(0)]
+            } else {
+                vec![]
+            };
+            prop_assert_eq!(records, &expected, "{} at t={}", out, t);
+        }
+    }
+
     /// countByValueAndWindow (inverse + filter) == count per value over the window;
     /// countByWindow == records in the window, `[0]` once data was seen, `[]` before.
     #[test]
