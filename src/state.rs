@@ -246,6 +246,9 @@ impl State {
                 self.engine = Some(Shared(Rc::new(RefCell::new(engine))));
             }
             Err(errors) => {
+                // Types from before the edit would be stale: the engine gives none for a
+                // spec that does not validate.
+                self.types = BTreeMap::new();
                 self.spec_errors = errors;
                 self.playing = false;
             }

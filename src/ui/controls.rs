@@ -71,7 +71,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 </button>
                 <button class="btn" data-testid="step" title="Run one batch (→)"
                     disabled={!runnable || s.playing} onclick={on_step}>
-                    <span class="icon">{ "⏭" }</span>{ "Step" }
+                    <span class="icon">{ "→" }</span>{ "Step" }
                 </button>
                 <button class="btn" data-testid="reset" title="Restart the stream from batch 0"
                     onclick={act(Action::Reset)}>

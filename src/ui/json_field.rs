@@ -16,11 +16,7 @@ pub struct JsonFieldProps {
 
 #[function_component]
 pub fn JsonField(props: &JsonFieldProps) -> Html {
-    let initial = props
-        .value
-        .as_ref()
-        .map(compact_rows)
-        .unwrap_or_default();
+    let initial = props.value.as_ref().map(compact_rows).unwrap_or_default();
     let draft = use_state(|| initial.clone());
     let parse_error = use_state(|| None::<String>);
     let onchange = {

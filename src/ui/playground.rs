@@ -83,7 +83,7 @@ pub fn Playground() -> Html {
                     <Dag state={s.clone()} on_action={on_action.clone()} />
                     <ErrorList spec_errors={s.spec_errors.clone()} batch_error={s.batch_error.clone()} on_action={on_action.clone()} />
                 </section>
-                <section class="card axis">
+                <section class="card axis-card">
                     <h2>{ "Time" }<span class="muted small">{ format!(" · batch interval {} · each column one batch, marbles a sample of its records", crate::ui::duration(s.spec.batch_interval_ms)) }</span></h2>
                     <Timeline state={s.clone()} on_action={on_action.clone()} />
                     if s.followed.is_some() {
@@ -92,7 +92,7 @@ pub fn Playground() -> Html {
                         </button>
                     }
                 </section>
-                <section class="panels">{ for panels }</section>
+                <section class="node-panels">{ for panels }</section>
                 <Metrics state={s.clone()} />
             </main>
             <aside class="right">

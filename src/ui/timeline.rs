@@ -19,13 +19,13 @@ pub struct TimelineProps {
     pub on_action: Callback<Action>,
 }
 
-const LABEL_W: f64 = 150.0;
-const COL_W: f64 = 74.0;
+const LABEL_W: f64 = 128.0;
+const COL_W: f64 = 64.0;
 const HEAD_H: f64 = 34.0;
 const SOURCE_H: f64 = 78.0;
 const WINDOW_H: f64 = 64.0;
-const MARBLE_R: f64 = 4.6;
-const MARBLE_STEP: f64 = 11.0;
+const MARBLE_R: f64 = 4.0;
+const MARBLE_STEP: f64 = 9.6;
 const MARBLES_PER_ROW: usize = 6;
 /// Marbles drawn per batch column (the engine samples at most `SAMPLE_LIMIT`).
 pub const MAX_MARBLES: usize = 24;
@@ -289,7 +289,7 @@ fn marbles(
     let drawn = r.sample.len().min(MAX_MARBLES);
     let follows_here = follow.filter(|(_, nodes)| nodes.contains(node));
     let dots = shown.enumerate().map(|(i, v)| {
-        let cx = x + 7.0 + (i % MARBLES_PER_ROW) as f64 * MARBLE_STEP + MARBLE_R;
+        let cx = x + 5.0 + (i % MARBLES_PER_ROW) as f64 * MARBLE_STEP + MARBLE_R;
         let cy = y0 + 10.0 + (i / MARBLES_PER_ROW) as f64 * MARBLE_STEP + MARBLE_R;
         let lit = follows_here.is_some_and(|(t, _)| related(t, v));
         let cb = on_action.clone();

@@ -1,0 +1,205 @@
+// End to end: the playground a learner uses, in headless Chromium on the page trunk built.
+// Loads gallery examples, steps batches and checks what the window node printed against the
+// outputs real Spark produced (shared/conformance), types a lambda with a type error and sees
+// the message in place, drives the keyboard shortcuts and the typed-lines source, and saves
+// screenshots to test-results/.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openBrowser, RESULTS, ROOT, serveDist } from './support/harness.mjs';
+
+const CONFORMANCE = process.env.DSTREAM_CONFORMANCE_DIR ?? join(ROOT, '..', 'shared', 'conformance');
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  await mkdir(RESULTS, { recursive: true });
+  server = await serveDist();
+  browser = await openBrowser();
+  page = browser.page;
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(server.url);
+  await page.locator('[data-testid=timeline]').waitFor({ timeout: 20000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const counter = async () => Number(await page.locator('[data-testid=batch-counter]').textContent());
+
+/** Clicks step and waits until the batch counter shows `n`. */
+async function stepTo(n) {
+  while ((await counter()) < n) {
+    const before = await counter();
+    await page.click('[data-testid=step]');
+    await page.waitForFunction(
+      (b) => Number(document.querySelector('[data-testid=batch-counter]')?.textContent) > b,
+      before,
+    );
+  }
+  assert.equal(await counter(), n);
+}
+
+/** A JSON record as the JVM's toString prints it: ["a",2] -> (a,2). */
+function jvm(r) {
+  if (Array.isArray(r)) return `(${r.map(jvm).join(',')})`;
+  if (r === null) return 'None';
+  return String(r);
+}
+
+/** The record lines of a panel printed in Spark's print() format, and its Time header. */
+async function printed(id) {
+  const text = await page.locator(`[data-testid=output-${id}] .print`).innerText();
+  const lines = text.split('\n').map((l) => l.trim());
+  const time = lines.find((l) => l.startsWith('Time: '));
+  const records = lines.filter((l) => l && !l.startsWith('---') && !l.startsWith('Time: ') && l !== '...');
+  return { time, records };
+}
+
+async function loadExample(slug) {
+  await page.click(`[data-testid=example-${slug}]`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+}
+
+test('every gallery example loads with one click and shows its DAG', async () => {
+  const entries = await page.locator('[data-testid^=example-]').count();
+  assert.ok(entries >= 6, `only ${entries} gallery entries`);
+  const expectNodes = {
+    'windowed-word-count': ['lines', 'words', 'pairs', 'counts', 'out'],
+    'log-alarmer': ['logs', 'status', 'errors', 'err_count', 'alarm'],
+    'top-sellers': ['sales', 'revenue', 'hourly', 'top3'],
+    'running-totals': ['sales', 'totals', 'sales_seen'],
+    'join-streams': ['orders', 'payments', 'joined', 'left'],
+  };
+  for (const [slug, nodes] of Object.entries(expectNodes)) {
+    await loadExample(slug);
+    for (const id of nodes) {
+      assert.equal(await page.locator(`[data-testid=node-${id}]`).count(), 1, `${slug}: node ${id}`);
+      assert.equal(await page.locator(`[data-testid=output-${id}]`).count(), 1, `${slug}: panel ${id}`);
+    }
+    assert.equal(await page.locator('[data-testid=error]').count(), 0, `${slug} has errors`);
+    // It runs: one step gives batch 1 and no error.
+    await stepTo(1);
+    assert.equal(await page.locator('[data-testid=error]').count(), 0, `${slug} failed its first batch`);
+  }
+});
+
+test('the windowed word count fires on every second batch with the counts Spark gives', async () => {
+  const expected = (await readFile(join(CONFORMANCE, 'expected', 'windowed_word_count_inverse.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((l) => l.output === 'with_inverse');
+  assert.ok(expected.length >= 4, 'the conformance file lost its with_inverse lines');
+  const firing = new Map(expected.map((l) => [l.batch, l]));
+  const batches = Math.max(...firing.keys()) + 1;
+
+  await loadExample('windowed-word-count');
+  assert.match(await page.locator('[data-testid=output-out]').innerText(), /nothing emitted yet/);
+  let last = null;
+  for (let batch = 0; batch < batches; batch += 1) {
+    await stepTo(batch + 1);
+    const badge = (await page.locator('[data-testid=node-counts] .badge').textContent()).trim();
+    const out = await printed('out');
+    if (firing.has(batch)) {
+      last = firing.get(batch);
+      assert.equal(out.time, `Time: ${last.time_ms} ms`, `batch ${batch}`);
+      assert.deepEqual(out.records.slice().sort(), last.records.map(jvm).sort(), `batch ${batch}`);
+      assert.equal(badge, String(last.records.length), `window node count at batch ${batch}`);
+    } else {
+      assert.equal(badge, '–', `the window must not fire at batch ${batch}`);
+      if (last === null) {
+        assert.equal(out.time, undefined, `nothing printed before the first slide (batch ${batch})`);
+      } else {
+        assert.equal(out.time, `Time: ${last.time_ms} ms`, `the last print stays at batch ${batch}`);
+      }
+    }
+    if (batch === 5) {
+      const caption = await page.locator('[data-testid=timeline] .timeline-caption').textContent();
+      assert.match(caption, /covers batches #2, #3, #4, #5/);
+      assert.match(caption, /added #4, #5, subtracted #0, #1/);
+      await page.screenshot({ path: join(RESULTS, 'windowed-word-count.png'), fullPage: true });
+    }
+  }
+});
+
+test('a lambda with a type error shows the message at the node and column, and blocks play', async () => {
+  await loadExample('windowed-word-count');
+  await page.click('[data-testid=node-pairs]');
+  const field = page.locator('[data-testid=field-pairs-fn]');
+  await field.fill('w => (w, w * 2)');
+  const error = page.locator('[data-testid=error]').first();
+  await error.waitFor({ timeout: 5000 });
+  const text = await page.locator('[data-testid=editor] [data-testid=error]').first().innerText();
+  assert.match(text, /node `pairs`/);
+  assert.match(text, /column \d+/);
+  assert.ok(await page.locator('[data-testid=play]').isDisabled(), 'play must be disabled');
+  assert.ok(await page.locator('[data-testid=step]').isDisabled(), 'step must be disabled');
+  await page.screenshot({ path: join(RESULTS, 'lambda-type-error.png'), fullPage: false });
+
+  await field.fill('w => (w, 1)');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=error]').length === 0);
+  assert.ok(!(await page.locator('[data-testid=play]').isDisabled()));
+});
+
+test('space plays and pauses, the right arrow steps, speed and pause work', async () => {
+  await loadExample('windowed-word-count');
+  const blur = () => page.evaluate(() => document.activeElement?.blur());
+  await blur();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '1');
+  await page.selectOption('[data-testid=speed]', '10');
+  await blur();
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=batch-counter]')?.textContent) >= 4);
+  await page.keyboard.press('Space');
+  const stopped = await counter();
+  await page.waitForTimeout(400);
+  assert.equal(await counter(), stopped, 'space must pause');
+  await page.click('[data-testid=play]');
+  await page.waitForFunction((s) => Number(document.querySelector('[data-testid=batch-counter]')?.textContent) > s, stopped);
+  await page.click('[data-testid=pause]');
+  const paused = await counter();
+  await page.waitForTimeout(400);
+  assert.equal(await counter(), paused, 'pause must stop the timer');
+  await page.click('[data-testid=reset]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+});
+
+test('lines typed before a tick are that tick\'s batch', async () => {
+  await loadExample('typed-lines');
+  await page.fill('[data-testid=type-socket]', 'to be or not to be\nbe quick');
+  await stepTo(1);
+  const out = await printed('batch_counts');
+  assert.equal(out.time, 'Time: 1000 ms');
+  assert.deepEqual(out.records.slice().sort(), ['(be,3)', '(not,1)', '(or,1)', '(quick,1)', '(to,2)'].sort());
+  assert.equal(await page.inputValue('[data-testid=type-socket]'), '', 'the typed lines were consumed');
+  await stepTo(2);
+  assert.deepEqual((await printed('batch_counts')).records, [], 'nothing typed: an empty batch');
+});
+
+test('clicking a record follows it downstream', async () => {
+  await loadExample('windowed-word-count');
+  await stepTo(2);
+  await page.locator('[data-testid=timeline] .marble').first().click();
+  const lit = await page.locator('[data-testid=output-out] .rec.lit').count();
+  assert.ok(lit > 0, 'no record of the output was marked as coming from the followed line');
+  await page.screenshot({ path: join(RESULTS, 'follow-record.png'), fullPage: false });
+});
+
+test('the metrics charts fill as batches run, and nothing went wrong in the console', async () => {
+  await loadExample('log-alarmer');
+  await stepTo(6);
+  for (const id of ['metric-input-rate', 'metric-processing', 'metric-scheduling', 'metric-total']) {
+    const points = await page.locator(`[data-testid=${id}] polyline`).getAttribute('points');
+    assert.equal(points.trim().split(/\s+/).length, 6, `${id} has one point per batch`);
+  }
+  await page.screenshot({ path: join(RESULTS, 'log-alarmer.png'), fullPage: true });
+  assert.deepEqual(browser.problems, []);
+});
