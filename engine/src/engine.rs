@@ -410,14 +410,14 @@ impl Engine {
                 self.history[i].insert(t, r.clone());
             }
             let keep = node.remember_ms;
-            self.history[i].retain(|&time, _| time.saturating_add(keep) > t);
+            forget_before(&mut self.history[i], keep, t);
             if let Some(r) = &staged.reduced[i] {
                 self.reduced[i].insert(t, r.clone());
             }
             if let NodeOp::Window(w) = &node.op {
                 // The next slide still removes the batches in (t' - slide - window, t' - window].
                 let keep = w.window_ms + w.slide_ms;
-                self.reduced[i].retain(|&time, _| time.saturating_add(keep) > t);
+                forget_before(&mut self.reduced[i], keep, t);
             }
             if let Some(r) = &staged.window[i] {
                 self.last_window[i] = Some((t, r.clone()));
@@ -436,6 +436,17 @@ impl Engine {
             lines.extend(self.tick()?.outputs);
         }
         Ok(lines)
+    }
+}
+
+/// Drops the RDDs older than `keep` ms before `t`, oldest first: O(dropped), not O(kept),
+/// so a long window's history costs nothing per tick.
+fn forget_before(history: &mut BTreeMap<u64, RddRef>, keep: u64, t: u64) {
+    while let Some((&time, _)) = history.first_key_value() {
+        if time.saturating_add(keep) > t {
+            break;
+        }
+        history.pop_first();
     }
 }
 
