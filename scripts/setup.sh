@@ -24,14 +24,14 @@ setup_die() {
   exit 1
 }
 
-# Runs an install quietly into a log; on failure shows the log's tail and one line of advice.
+# Runs an install quietly into a log; on failure shows its first errors and one line of advice.
 setup_run() {
   local name="$1" advice="$2"
   shift 2
   mkdir -p "$SETUP_LOGS"
   local log="$SETUP_LOGS/$name.log" start=$SECONDS
   if ! "$@" >"$log" 2>&1; then
-    tail -n 15 "$log" >&2
+    grep -m 3 -E '^(error|E:)' "$log" >&2
     setup_die "$name: \`$*\` failed (full log: ${log#"$ROOT"/}). $advice"
   fi
   SETUP_ELAPSED=$((SECONDS - start))
