@@ -69,9 +69,18 @@ fn int_arithmetic_wraps_as_the_jvms_long() {
 
 #[test]
 fn int_division_by_zero_is_an_arithmetic_exception() {
-    assert_eq!(int("n => n / 0", 1), "ERR java.lang.ArithmeticException: / by zero");
-    assert_eq!(int("n => n % 0", 1), "ERR java.lang.ArithmeticException: / by zero");
-    assert_eq!(int("n => 10 / (n - n)", 3), "ERR java.lang.ArithmeticException: / by zero");
+    assert_eq!(
+        int("n => n / 0", 1),
+        "ERR java.lang.ArithmeticException: / by zero"
+    );
+    assert_eq!(
+        int("n => n % 0", 1),
+        "ERR java.lang.ArithmeticException: / by zero"
+    );
+    assert_eq!(
+        int("n => 10 / (n - n)", 3),
+        "ERR java.lang.ArithmeticException: / by zero"
+    );
 }
 
 #[test]
@@ -97,14 +106,34 @@ fn comparisons_and_equality_follow_scala() {
     assert_eq!(int("n => n == 3.0", 3), "true");
     assert_eq!(int("n => (n, 1) == (3, 1.0)", 3), "true");
     assert_eq!(string("s => s < \"b\"", "a"), "true");
-    assert_eq!(string("s => s > \"B\"", "a"), "true", "Java compares UTF-16 units");
+    assert_eq!(
+        string("s => s > \"B\"", "a"),
+        "true",
+        "Java compares UTF-16 units"
+    );
     assert_eq!(string("s => s == \"abc\" && s != \"x\"", "abc"), "true");
     assert_eq!(int("n => List(1, 2, 3).contains(n)", 2), "true");
     assert_eq!(int("n => Some(n) == None", 2), "false");
-    assert_eq!(int("n => n > 2 && 10 / (n - n) > 0", 1), "false", "&& short-circuits");
-    assert_eq!(int("n => n < 2 || 10 / (n - n) > 0", 1), "true", "|| short-circuits");
-    assert_eq!(int("n => if (n > 0) 1 else 10 / (n - n)", 1), "1", "if evaluates one branch");
-    assert_eq!(int("n => Some(n).getOrElse(10 / (n - n))", 1), "1", "getOrElse's default is lazy");
+    assert_eq!(
+        int("n => n > 2 && 10 / (n - n) > 0", 1),
+        "false",
+        "&& short-circuits"
+    );
+    assert_eq!(
+        int("n => n < 2 || 10 / (n - n) > 0", 1),
+        "true",
+        "|| short-circuits"
+    );
+    assert_eq!(
+        int("n => if (n > 0) 1 else 10 / (n - n)", 1),
+        "1",
+        "if evaluates one branch"
+    );
+    assert_eq!(
+        int("n => Some(n).getOrElse(10 / (n - n))", 1),
+        "1",
+        "getOrElse's default is lazy"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,7 +164,14 @@ fn split_follows_java() {
     // Trailing empty strings dropped, leading ones kept; no match gives the input.
     assert_eq!(split("\",\"", ",,"), "List()");
     assert_eq!(split("\",\"", ""), "List()");
-    assert_eq!(show(run_on("line => line.split(\",\").size", Type::String, Value::str(""))), "1");
+    assert_eq!(
+        show(run_on(
+            "line => line.split(\",\").size",
+            Type::String,
+            Value::str("")
+        )),
+        "1"
+    );
     assert_eq!(split("\",\"", "a,,b,,"), "List(a, , b)");
     assert_eq!(split("\",\"", ",a"), "List(, a)");
     assert_eq!(split("\",\"", "abc"), "List(abc)");
@@ -145,9 +181,17 @@ fn split_follows_java() {
     assert_eq!(split("\"\\\\s+\"", " a \t b  c "), "List(, a, b, c)");
     assert_eq!(split("\"[,;]\"", "a;b,c"), "List(a, b, c)");
     assert_eq!(split("\"\\\\.\"", "a.b"), "List(a, b)");
-    assert_eq!(split("\".\"", "a.b"), "List()", "'.' is a regex matching everything");
+    assert_eq!(
+        split("\".\"", "a.b"),
+        "List()",
+        "'.' is a regex matching everything"
+    );
     assert_eq!(split("'.'", "a.b"), "List(a, b)", "a Char splits literally");
-    assert_eq!(split("\"|\"", "a|b"), "List(a, |, b)", "'|' matches the empty string everywhere");
+    assert_eq!(
+        split("\"|\"", "a|b"),
+        "List(a, |, b)",
+        "'|' matches the empty string everywhere"
+    );
     // A zero-width match at the start gives no leading empty string.
     assert_eq!(split("\"\"", "abc"), "List(a, b, c)");
     let sig = Signature {
@@ -156,7 +200,10 @@ fn split_follows_java() {
     };
     let e = compile("s => s.split(\"(?=b)\")", &sig).unwrap_err();
     assert_eq!(e.column, 14);
-    assert!(e.message.starts_with("invalid regex \"(?=b)\""), "look-ahead is not supported: {e}");
+    assert!(
+        e.message.starts_with("invalid regex \"(?=b)\""),
+        "look-ahead is not supported: {e}"
+    );
 }
 
 #[test]
@@ -180,9 +227,16 @@ fn a_split_separator_computed_at_run_time_works_too() {
     let t = Type::pair(Type::String, Type::String);
     let v = |a: &str, b: &str| Value::pair(Value::str(a), Value::str(b));
     let src = "p => p._1.split(p._2)";
-    assert_eq!(show(run_on(src, t.clone(), v("a-b-c", "-"))), "List(a, b, c)");
-    assert_eq!(show(run_on(src, t.clone(), v("a1b22c", "[0-9]+"))), "List(a, b, c)");
-    assert!(show(run_on(src, t, v("abc", "("))).starts_with("ERR java.util.regex.PatternSyntaxException"));
+    assert_eq!(
+        show(run_on(src, t.clone(), v("a-b-c", "-"))),
+        "List(a, b, c)"
+    );
+    assert_eq!(
+        show(run_on(src, t.clone(), v("a1b22c", "[0-9]+"))),
+        "List(a, b, c)"
+    );
+    assert!(show(run_on(src, t, v("abc", "(")))
+        .starts_with("ERR java.util.regex.PatternSyntaxException"));
 }
 
 #[test]
@@ -197,10 +251,20 @@ fn string_methods_count_characters() {
     assert_eq!(string("s => s.toUpperCase", "héllo"), "HÉLLO");
     assert_eq!(string("s => s.toLowerCase", "HÉLLO"), "héllo");
     assert_eq!(string("s => s.trim", "\t x y \n"), "x y");
-    assert_eq!(string("s => s.trim.isEmpty", " \u{1} "), "true", "Java trims chars <= ' '");
+    assert_eq!(
+        string("s => s.trim.isEmpty", " \u{1} "),
+        "true",
+        "Java trims chars <= ' '"
+    );
     assert_eq!(string("s => s.replace(\"a\", \"-\")", "banana"), "b-n-n-");
     assert_eq!(string("s => s.replace(\"\", \"-\")", "ab"), "-a-b-");
-    assert_eq!(string("s => (s.contains(\"an\"), s.startsWith(\"ba\"), s.endsWith(\"na\"))", "banana"), "(true,true,true)");
+    assert_eq!(
+        string(
+            "s => (s.contains(\"an\"), s.startsWith(\"ba\"), s.endsWith(\"na\"))",
+            "banana"
+        ),
+        "(true,true,true)"
+    );
     assert_eq!(string("s => (s.isEmpty, s.nonEmpty)", ""), "(true,false)");
     // The conformance case join_orders_payments.
     let src = "line => (line.substring(0, line.indexOf(\",\")), line.substring(line.indexOf(\",\") + 1).toDouble)";
@@ -212,9 +276,26 @@ fn to_int_parses_the_64_bit_range_as_java_does() {
     assert_eq!(string("s => s.toInt", "+3"), "3");
     assert_eq!(string("s => s.toInt", "-0"), "0");
     assert_eq!(string("s => s.toInt", "007"), "7");
-    assert_eq!(string("s => s.toInt", "9223372036854775807"), "9223372036854775807");
-    assert_eq!(string("s => s.toInt", "-9223372036854775808"), "-9223372036854775808");
-    for bad in ["x", "", " 3", "3 ", "+", "-", "1.0", "9223372036854775808", "1_000", "0x10"] {
+    assert_eq!(
+        string("s => s.toInt", "9223372036854775807"),
+        "9223372036854775807"
+    );
+    assert_eq!(
+        string("s => s.toInt", "-9223372036854775808"),
+        "-9223372036854775808"
+    );
+    for bad in [
+        "x",
+        "",
+        " 3",
+        "3 ",
+        "+",
+        "-",
+        "1.0",
+        "9223372036854775808",
+        "1_000",
+        "0x10",
+    ] {
         assert_eq!(
             string("s => s.toInt", bad),
             format!("ERR java.lang.NumberFormatException: For input string: \"{bad}\""),
@@ -247,7 +328,10 @@ fn to_double_parses_as_java_parse_double() {
             "{bad:?}"
         );
     }
-    assert_eq!(string("s => s.toDouble", "  "), "ERR java.lang.NumberFormatException: empty String");
+    assert_eq!(
+        string("s => s.toDouble", "  "),
+        "ERR java.lang.NumberFormatException: empty String"
+    );
 }
 
 #[test]
@@ -267,22 +351,70 @@ fn double_to_int_truncates_like_the_jvms_long_cast() {
 fn list_and_option_methods() {
     let xs = "List(3, 1, 2)";
     assert_eq!(int(&format!("n => {xs}.sum"), 0), "6");
-    assert_eq!(int(&format!("n => ({xs}.max, {xs}.min, {xs}.head, {xs}.last)"), 0), "(3,1,3,2)");
-    assert_eq!(int(&format!("n => ({xs}.size, {xs}.length, {xs}.isEmpty, {xs}.nonEmpty)"), 0), "(3,3,false,true)");
+    assert_eq!(
+        int(
+            &format!("n => ({xs}.max, {xs}.min, {xs}.head, {xs}.last)"),
+            0
+        ),
+        "(3,1,3,2)"
+    );
+    assert_eq!(
+        int(
+            &format!("n => ({xs}.size, {xs}.length, {xs}.isEmpty, {xs}.nonEmpty)"),
+            0
+        ),
+        "(3,3,false,true)"
+    );
     assert_eq!(int(&format!("n => {xs}.mkString(\"-\")"), 0), "3-1-2");
     assert_eq!(int(&format!("n => {xs}.mkString"), 0), "312");
-    assert_eq!(int(&format!("n => {xs}.mkString(\"[\", \", \", \"]\")"), 0), "[3, 1, 2]");
+    assert_eq!(
+        int(&format!("n => {xs}.mkString(\"[\", \", \", \"]\")"), 0),
+        "[3, 1, 2]"
+    );
     assert_eq!(int("n => List(1.5, 2.5).sum", 0), "4.0");
     assert_eq!(int("n => List(\"b\", \"a\").max", 0), "b");
     let empty_ints = Value::list(vec![]);
     let ints = Type::list(Type::Int);
     let doubles = Type::list(Type::Double);
-    assert_eq!(show(run_on("xs => xs.sum", ints.clone(), empty_ints.clone())), "0");
-    assert_eq!(show(run_on("xs => xs.sum", doubles, empty_ints.clone())), "0.0");
-    assert_eq!(show(run_on("xs => xs(1)", ints.clone(), Value::list(vec![Value::Int(4), Value::Int(5)]))), "5");
-    assert_eq!(int("n => (Some(n).isDefined, Some(n).get, None.isEmpty, Some(n).getOrElse(0))", 4), "(true,4,true,4)");
-    assert_eq!(show(run_on("o => o.getOrElse(-1)", Type::option(Type::Int), Value::none())), "-1");
-    assert_eq!(show(run_on("xs => xs.mkString(\",\")", Type::list(Type::Unknown), empty_ints)), "");
+    assert_eq!(
+        show(run_on("xs => xs.sum", ints.clone(), empty_ints.clone())),
+        "0"
+    );
+    assert_eq!(
+        show(run_on("xs => xs.sum", doubles, empty_ints.clone())),
+        "0.0"
+    );
+    assert_eq!(
+        show(run_on(
+            "xs => xs(1)",
+            ints.clone(),
+            Value::list(vec![Value::Int(4), Value::Int(5)])
+        )),
+        "5"
+    );
+    assert_eq!(
+        int(
+            "n => (Some(n).isDefined, Some(n).get, None.isEmpty, Some(n).getOrElse(0))",
+            4
+        ),
+        "(true,4,true,4)"
+    );
+    assert_eq!(
+        show(run_on(
+            "o => o.getOrElse(-1)",
+            Type::option(Type::Int),
+            Value::none()
+        )),
+        "-1"
+    );
+    assert_eq!(
+        show(run_on(
+            "xs => xs.mkString(\",\")",
+            Type::list(Type::Unknown),
+            empty_ints
+        )),
+        ""
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,5 +458,8 @@ fn calling_with_the_wrong_number_of_arguments_fails_cleanly() {
     let l = compile("_ + _", &sig).unwrap();
     assert!(l.call(&[Value::Int(1)]).is_err());
     assert!(l.call(&[]).is_err());
-    assert_eq!(l.call(&[Value::Int(1), Value::Int(2)]).unwrap(), Value::Int(3));
+    assert_eq!(
+        l.call(&[Value::Int(1), Value::Int(2)]).unwrap(),
+        Value::Int(3)
+    );
 }

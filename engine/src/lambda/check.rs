@@ -304,7 +304,10 @@ impl Checker {
 
     fn is_literal(&self, t: &Type) -> bool {
         match t {
-            Type::Var(v) => matches!(self.slots.get(*v as usize), Some(Slot::Free { literal: true })),
+            Type::Var(v) => matches!(
+                self.slots.get(*v as usize),
+                Some(Slot::Free { literal: true })
+            ),
             _ => false,
         }
     }
@@ -496,7 +499,10 @@ impl Checker {
                             "unknown type '{other}'{}",
                             suggestion(
                                 other,
-                                &["Int", "Long", "Double", "String", "Boolean", "List", "Seq", "Option"]
+                                &[
+                                    "Int", "Long", "Double", "String", "Boolean", "List", "Seq",
+                                    "Option"
+                                ]
                             )
                         ),
                     ),
@@ -633,7 +639,10 @@ impl Checker {
             }
             "Some" => err(pos, "Some needs a value: Some(x)"),
             "List" => err(pos, "List needs parentheses: List(a, b) or List()"),
-            "math" | "Math" => err(pos, "math is not a value; call math.max(a, b), math.min(a, b) or math.abs(a)"),
+            "math" | "Math" => err(
+                pos,
+                "math is not a value; call math.max(a, b), math.min(a, b) or math.abs(a)",
+            ),
             "null" => err(pos, "null is not a value in this language; use None"),
             _ => {
                 let mut names: Vec<&str> = self.bindings.iter().map(|b| b.name.as_str()).collect();
@@ -675,7 +684,14 @@ impl Checker {
 
     /// The type of `l op r` for `+ - * / %`, binding unknown operands where the other side
     /// tells what they must be.
-    fn arith_type(&mut self, op: Arith, l: &Type, r: &Type, lpos: usize, rpos: usize) -> CResult<Type> {
+    fn arith_type(
+        &mut self,
+        op: Arith,
+        l: &Type,
+        r: &Type,
+        lpos: usize,
+        rpos: usize,
+    ) -> CResult<Type> {
         let (ls, rs) = (self.shallow(l), self.shallow(r));
         if op == Arith::Add && (ls == Type::String || rs == Type::String) {
             return Ok(Type::String);
@@ -745,7 +761,13 @@ impl Checker {
         }
     }
 
-    fn binary(&mut self, op: BinOp, op_pos: usize, lhs: &Expr, rhs: &Expr) -> CResult<(Node, Type)> {
+    fn binary(
+        &mut self,
+        op: BinOp,
+        op_pos: usize,
+        lhs: &Expr,
+        rhs: &Expr,
+    ) -> CResult<(Node, Type)> {
         let (ln, lt) = self.infer(lhs)?;
         let (rn, rt) = self.infer(rhs)?;
         let (l, r) = (Box::new(ln), Box::new(rn));
@@ -810,7 +832,14 @@ impl Checker {
     }
 
     /// Both sides of `<` must be numbers, or both Strings.
-    fn comparable(&mut self, l: &Type, r: &Type, lpos: usize, rpos: usize, sym: &str) -> CResult<()> {
+    fn comparable(
+        &mut self,
+        l: &Type,
+        r: &Type,
+        lpos: usize,
+        rpos: usize,
+        sym: &str,
+    ) -> CResult<()> {
         let (ls, rs) = (self.shallow(l), self.shallow(r));
         let (ls, rs) = match (self.is_literal(&ls), self.is_literal(&rs)) {
             (true, false) if rs.is_numeric() => {
@@ -842,10 +871,15 @@ impl Checker {
             }
             (Type::String, b) => err(rpos, format!("expected String, found {}", self.show(b))),
             (a, Type::String) => err(lpos, format!("expected String, found {}", self.show(a))),
-            (a, b) if a.is_numeric() => err(rpos, format!("expected a number, found {}", self.show(b))),
+            (a, b) if a.is_numeric() => {
+                err(rpos, format!("expected a number, found {}", self.show(b)))
+            }
             (a, _) => err(
                 lpos,
-                format!("'{sym}' compares numbers or Strings, found {}", self.show(a)),
+                format!(
+                    "'{sym}' compares numbers or Strings, found {}",
+                    self.show(a)
+                ),
             ),
         }
     }
@@ -856,7 +890,10 @@ impl Checker {
                 match n.as_str() {
                     "Some" => {
                         if args.len() != 1 {
-                            return err(paren_pos, format!("Some takes 1 value, found {}", args.len()));
+                            return err(
+                                paren_pos,
+                                format!("Some takes 1 value, found {}", args.len()),
+                            );
                         }
                         let (n, t) = self.infer(&args[0])?;
                         return Ok((Node::Some(Box::new(n)), Type::option(t)));
@@ -916,7 +953,10 @@ impl Checker {
         if args.len() != 1 {
             return err(
                 paren_pos,
-                format!("a List is indexed by one Int, xs(0); found {}", plural(args.len(), "argument")),
+                format!(
+                    "a List is indexed by one Int, xs(0); found {}",
+                    plural(args.len(), "argument")
+                ),
             );
         }
         let (an, at) = self.infer(&args[0])?;
@@ -935,7 +975,13 @@ impl Checker {
             .collect()
     }
 
-    fn member(&mut self, recv: &Expr, name: &str, name_pos: usize, args: Option<&[Expr]>) -> CResult<(Node, Type)> {
+    fn member(
+        &mut self,
+        recv: &Expr,
+        name: &str,
+        name_pos: usize,
+        args: Option<&[Expr]>,
+    ) -> CResult<(Node, Type)> {
         // `math.max(a, b)` unless `math` is a parameter.
         if let ExprKind::Name(m) = &recv.kind {
             if (m == "math" || m == "Math") && self.lookup(m).is_none() {
@@ -950,12 +996,16 @@ impl Checker {
         // Field access on tuples.
         if let Some(idx) = name.strip_prefix('_').and_then(|d| d.parse::<usize>().ok()) {
             if args.is_some() {
-                return err(name_pos, format!("_{idx} is a field; write it without parentheses"));
+                return err(
+                    name_pos,
+                    format!("_{idx} is a field; write it without parentheses"),
+                );
             }
             return match &rs {
-                Type::Tuple(ts) if idx >= 1 && idx <= ts.len() => {
-                    Ok((Node::Call(Method::Field(idx - 1), Box::new(rn), Vec::new()), ts[idx - 1].clone()))
-                }
+                Type::Tuple(ts) if idx >= 1 && idx <= ts.len() => Ok((
+                    Node::Call(Method::Field(idx - 1), Box::new(rn), Vec::new()),
+                    ts[idx - 1].clone(),
+                )),
                 Type::Tuple(_) => err(name_pos, format!("tuple {} has no _{idx}", self.show(&rs))),
                 Type::Var(_) if !self.is_literal(&rs) && idx >= 1 => {
                     let result = self.fresh(false);
@@ -966,7 +1016,10 @@ impl Checker {
                         args: Vec::new(),
                         result: result.clone(),
                     });
-                    Ok((Node::Call(Method::Field(idx - 1), Box::new(rn), Vec::new()), result))
+                    Ok((
+                        Node::Call(Method::Field(idx - 1), Box::new(rn), Vec::new()),
+                        result,
+                    ))
                 }
                 other => err(
                     name_pos,
@@ -979,9 +1032,15 @@ impl Checker {
         if Self::is_var(&rs) {
             let implied = if self.is_literal(&rs) {
                 None
-            } else if LIST_METHODS.contains(&name) && !STRING_METHODS.contains(&name) && !OPTION_METHODS.contains(&name) {
+            } else if LIST_METHODS.contains(&name)
+                && !STRING_METHODS.contains(&name)
+                && !OPTION_METHODS.contains(&name)
+            {
                 Some(Type::list(self.fresh(false)))
-            } else if STRING_METHODS.contains(&name) && !LIST_METHODS.contains(&name) && !NUMBER_METHODS.contains(&name) {
+            } else if STRING_METHODS.contains(&name)
+                && !LIST_METHODS.contains(&name)
+                && !NUMBER_METHODS.contains(&name)
+            {
                 Some(Type::String)
             } else if OPTION_METHODS.contains(&name) && !LIST_METHODS.contains(&name) {
                 Some(Type::option(self.fresh(false)))
@@ -1017,7 +1076,13 @@ impl Checker {
             };
             let expected_args = usize::from(name == "contains");
             if nargs != expected_args {
-                return err(name_pos, format!("'{name}' takes {}, found {nargs}", plural(expected_args, "argument")));
+                return err(
+                    name_pos,
+                    format!(
+                        "'{name}' takes {}, found {nargs}",
+                        plural(expected_args, "argument")
+                    ),
+                );
             }
             let mut nodes = Vec::new();
             let mut types = Vec::new();
@@ -1059,7 +1124,10 @@ impl Checker {
                     [one] => plural(*one, "argument"),
                     many => format!(
                         "{} arguments",
-                        many.iter().map(usize::to_string).collect::<Vec<_>>().join(" or ")
+                        many.iter()
+                            .map(usize::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" or ")
                     ),
                 };
                 err(name_pos, format!("'{name}' takes {what}, found {nargs}"))
@@ -1091,7 +1159,11 @@ impl Checker {
                     "indexOf" | "lastIndexOf" => {
                         want(&[1])?;
                         let arg = self.string_or_char(&no_args[0])?;
-                        let m = if name == "indexOf" { Method::IndexOf } else { Method::LastIndexOf };
+                        let m = if name == "indexOf" {
+                            Method::IndexOf
+                        } else {
+                            Method::LastIndexOf
+                        };
                         return Ok((call(m, vec![arg]), Type::Int));
                     }
                     "replace" => {
@@ -1109,7 +1181,10 @@ impl Checker {
                     _ => {
                         return err(
                             name_pos,
-                            format!("String has no method '{name}'{}", suggestion(name, STRING_METHODS)),
+                            format!(
+                                "String has no method '{name}'{}",
+                                suggestion(name, STRING_METHODS)
+                            ),
                         )
                     }
                 };
@@ -1126,12 +1201,20 @@ impl Checker {
                     }
                     "isEmpty" | "nonEmpty" => {
                         want(&[0])?;
-                        let m = if name == "isEmpty" { Method::IsEmpty } else { Method::NonEmpty };
+                        let m = if name == "isEmpty" {
+                            Method::IsEmpty
+                        } else {
+                            Method::NonEmpty
+                        };
                         Ok((call(m, vec![]), Type::Boolean))
                     }
                     "head" | "last" => {
                         want(&[0])?;
-                        let m = if name == "head" { Method::Head } else { Method::Last };
+                        let m = if name == "head" {
+                            Method::Head
+                        } else {
+                            Method::Last
+                        };
                         Ok((call(m, vec![]), elem))
                     }
                     "sum" | "max" | "min" => {
@@ -1151,10 +1234,17 @@ impl Checker {
                             _ => false,
                         };
                         if !ok {
-                            let what = if name == "sum" { "numbers" } else { "numbers or Strings" };
+                            let what = if name == "sum" {
+                                "numbers"
+                            } else {
+                                "numbers or Strings"
+                            };
                             return err(
                                 name_pos,
-                                format!("'{name}' needs a List of {what}, found {}", self.show(&rs)),
+                                format!(
+                                    "'{name}' needs a List of {what}, found {}",
+                                    self.show(&rs)
+                                ),
                             );
                         }
                         let m = match name {
@@ -1172,7 +1262,11 @@ impl Checker {
                             Err(()) => {
                                 return err(
                                     no_args[0].pos,
-                                    format!("expected {}, found {}", self.show(&elem), self.show(&at)),
+                                    format!(
+                                        "expected {}, found {}",
+                                        self.show(&elem),
+                                        self.show(&at)
+                                    ),
                                 )
                             }
                         };
@@ -1200,7 +1294,11 @@ impl Checker {
                 match name {
                     "isDefined" | "nonEmpty" | "isEmpty" => {
                         want(&[0])?;
-                        let m = if name == "isEmpty" { Method::IsEmpty } else { Method::IsDefined };
+                        let m = if name == "isEmpty" {
+                            Method::IsEmpty
+                        } else {
+                            Method::IsDefined
+                        };
                         Ok((call(m, vec![]), Type::Boolean))
                     }
                     "get" => {
@@ -1215,11 +1313,16 @@ impl Checker {
                             Err(()) => {
                                 return err(
                                     no_args[0].pos,
-                                    format!("expected {}, found {}", self.show(&elem), self.show(&dt)),
+                                    format!(
+                                        "expected {}, found {}",
+                                        self.show(&elem),
+                                        self.show(&dt)
+                                    ),
                                 )
                             }
                         };
-                        let on = self.coerce(rn.clone(), &rs, &Type::option(t.clone()), name_pos)?;
+                        let on =
+                            self.coerce(rn.clone(), &rs, &Type::option(t.clone()), name_pos)?;
                         let dn = self.coerce(dn, &dt, &t, no_args[0].pos)?;
                         Ok((Node::GetOrElse(Box::new(on), Box::new(dn)), t))
                     }
@@ -1256,7 +1359,11 @@ impl Checker {
             ),
             (other, _) => err(
                 name_pos,
-                format!("{} has no method '{name}'{}", self.show(other), suggestion(name, &["toString"])),
+                format!(
+                    "{} has no method '{name}'{}",
+                    self.show(other),
+                    suggestion(name, &["toString"])
+                ),
             ),
         }
     }
@@ -1287,7 +1394,10 @@ impl Checker {
                         Err(e) => return err(arg.pos, e),
                     },
                 };
-                Ok((Node::Call(Method::Split(Some(splitter)), recv, Vec::new()), result))
+                Ok((
+                    Node::Call(Method::Split(Some(splitter)), recv, Vec::new()),
+                    result,
+                ))
             }
             _ => {
                 let (n, t) = self.infer(arg)?;
@@ -1305,12 +1415,22 @@ impl Checker {
             _ => {
                 return err(
                     pos,
-                    format!("math has no function '{name}'{} (it has max, min and abs)", suggestion(name, MATH_FUNCTIONS)),
+                    format!(
+                        "math has no function '{name}'{} (it has max, min and abs)",
+                        suggestion(name, MATH_FUNCTIONS)
+                    ),
                 )
             }
         };
         if args.len() != n {
-            return err(pos, format!("math.{name} takes {}, found {}", plural(n, "argument"), args.len()));
+            return err(
+                pos,
+                format!(
+                    "math.{name} takes {}, found {}",
+                    plural(n, "argument"),
+                    args.len()
+                ),
+            );
         }
         let mut typed = Vec::new();
         for a in args {
@@ -1342,7 +1462,10 @@ impl Checker {
                 string_ok: false,
             }),
             other => {
-                return err(typed[0].2, format!("expected a number, found {}", self.show(other)))
+                return err(
+                    typed[0].2,
+                    format!("expected a number, found {}", self.show(other)),
+                )
             }
         }
         let nodes = typed
@@ -1361,7 +1484,11 @@ impl Checker {
                     let t = self.shallow(&ty);
                     let ok = t.is_numeric() || Self::is_var(&t) || (string_ok && t == Type::String);
                     if !ok {
-                        let what = if string_ok { "a number or a String" } else { "a number" };
+                        let what = if string_ok {
+                            "a number or a String"
+                        } else {
+                            "a number"
+                        };
                         return err(pos, format!("expected {what}, found {}", self.show(&t)));
                     }
                 }
@@ -1376,7 +1503,8 @@ impl Checker {
                     if Self::is_var(&r) {
                         continue;
                     }
-                    if let Some(idx) = name.strip_prefix('_').and_then(|d| d.parse::<usize>().ok()) {
+                    if let Some(idx) = name.strip_prefix('_').and_then(|d| d.parse::<usize>().ok())
+                    {
                         match &r {
                             Type::Tuple(ts) if idx >= 1 && idx <= ts.len() => {
                                 if self.unify(&ts[idx - 1], &result).is_err() {
@@ -1396,7 +1524,10 @@ impl Checker {
                             other => {
                                 return err(
                                     pos,
-                                    format!("{} is not a tuple, so it has no _{idx}", self.show(other)),
+                                    format!(
+                                        "{} is not a tuple, so it has no _{idx}",
+                                        self.show(other)
+                                    ),
                                 )
                             }
                         }
@@ -1414,7 +1545,11 @@ impl Checker {
                     if !has {
                         return err(
                             pos,
-                            format!("{} has no method '{name}'{}", self.show(&r), suggestion(&name, methods)),
+                            format!(
+                                "{} has no method '{name}'{}",
+                                self.show(&r),
+                                suggestion(&name, methods)
+                            ),
                         );
                     }
                     if name == "contains" {
@@ -1426,7 +1561,11 @@ impl Checker {
                             if self.join(&want, a).is_err() {
                                 return err(
                                     pos,
-                                    format!("expected {}, found {}", self.show(&want), self.show(a)),
+                                    format!(
+                                        "expected {}, found {}",
+                                        self.show(&want),
+                                        self.show(a)
+                                    ),
                                 );
                             }
                         }
@@ -1447,7 +1586,9 @@ fn describe_params(params: &[Type], checker: &Checker) -> String {
             let name = if params.len() == 1 {
                 "x".to_string()
             } else {
-                names.get(i).map_or_else(|| format!("p{i}"), |n| n.to_string())
+                names
+                    .get(i)
+                    .map_or_else(|| format!("p{i}"), |n| n.to_string())
             };
             format!("{name}: {}", checker.show(t))
         })
@@ -1459,7 +1600,11 @@ fn describe_params(params: &[Type], checker: &Checker) -> String {
 pub(crate) fn check(ast: &LambdaAst, sig: &Signature, op: &str) -> CResult<Checked> {
     let mut c = Checker::default();
     let mut vars = Vec::new();
-    let params: Vec<Type> = sig.params.iter().map(|t| c.instantiate(t, &mut vars)).collect();
+    let params: Vec<Type> = sig
+        .params
+        .iter()
+        .map(|t| c.instantiate(t, &mut vars))
+        .collect();
     let result = c.instantiate(&sig.result, &mut vars);
 
     // What the lambda declares: named parameters, or `_` placeholders.
@@ -1468,7 +1613,9 @@ pub(crate) fn check(ast: &LambdaAst, sig: &Signature, op: &str) -> CResult<Check
             .iter()
             .map(|p: &Param| (p.name.clone(), p.pos, p.ann.as_ref()))
             .collect(),
-        None => (0..ast.placeholders).map(|_| ("_".to_string(), ast.body.pos, None)).collect(),
+        None => (0..ast.placeholders)
+            .map(|_| ("_".to_string(), ast.body.pos, None))
+            .collect(),
     };
     if ast.params.is_some() && ast.placeholders > 0 {
         return err(
@@ -1526,7 +1673,11 @@ pub(crate) fn check(ast: &LambdaAst, sig: &Signature, op: &str) -> CResult<Check
                 );
             }
         }
-        let node = if untuple { Node::Untupled(i) } else { Node::Param(i) };
+        let node = if untuple {
+            Node::Untupled(i)
+        } else {
+            Node::Param(i)
+        };
         bound.push(Binding { name, ty, node });
     }
     if ast.params.is_some() {

@@ -8,25 +8,81 @@ use std::rc::Rc;
 
 use super::check::{Arith, Checked, Cmp, Method, Node, Splitter};
 use super::runtime::{self as rt, as_bool, as_int, as_str, cast_error, fail, EResult};
+use super::EvalError;
 use crate::types::Type;
 use crate::value::Value;
 
-pub(crate) type Code = Box<dyn Fn(&[Value]) -> EResult<Value>>;
+type Closure = dyn Fn(&[Value]) -> EResult<Value>;
+type Widener = Rc<dyn Fn(Value) -> Value>;
+
+/// Compiled code: the leaves (a parameter, a constant) are evaluated in place, everything
+/// else through one closure, so `_ + _` is one indirect call and `w => (w, 1)` another.
+pub(crate) enum Code {
+    Param(usize),
+    /// Element `i` of the single tuple argument (parameter untupling).
+    Untupled(usize),
+    Const(Value),
+    Closure(Box<Closure>),
+}
+
+impl Code {
+    #[inline(always)]
+    pub(crate) fn run(&self, a: &[Value]) -> EResult<Value> {
+        match self {
+            Code::Param(i) => match a.get(*i) {
+                Some(v) => Ok(v.clone()),
+                None => Err(arity_error(*i, a.len())),
+            },
+            Code::Untupled(i) => match a.first() {
+                Some(Value::Tuple(items)) if *i < items.len() => Ok(items[*i].clone()),
+                Some(other) => cast_error(other, "scala.Product"),
+                None => Err(arity_error(0, 0)),
+            },
+            Code::Const(v) => Ok(v.clone()),
+            Code::Closure(f) => f(a),
+        }
+    }
+
+    /// Runs `k` on the value by reference: a parameter or constant is not even cloned.
+    #[inline(always)]
+    pub(crate) fn with<R>(&self, a: &[Value], k: impl FnOnce(&Value) -> EResult<R>) -> EResult<R> {
+        match self {
+            Code::Param(i) => match a.get(*i) {
+                Some(v) => k(v),
+                None => Err(arity_error(*i, a.len())),
+            },
+            Code::Untupled(i) => match a.first() {
+                Some(Value::Tuple(items)) if *i < items.len() => k(&items[*i]),
+                Some(other) => cast_error(other, "scala.Product"),
+                None => Err(arity_error(0, 0)),
+            },
+            Code::Const(v) => k(v),
+            Code::Closure(f) => k(&f(a)?),
+        }
+    }
+}
+
+#[cold]
+fn arity_error(i: usize, got: usize) -> EvalError {
+    EvalError {
+        message: format!("this lambda needs {} arguments, got {got}", i + 1),
+    }
+}
 
 fn boxed(f: impl Fn(&[Value]) -> EResult<Value> + 'static) -> Code {
-    Box::new(f)
+    Code::Closure(Box::new(f))
 }
 
 /// A converter from values of type `from` to `to` where Ints become Doubles, or `None` when
 /// nothing changes.
-fn widener(from: &Type, to: &Type) -> Option<Rc<dyn Fn(Value) -> Value>> {
+fn widener(from: &Type, to: &Type) -> Option<Widener> {
     match (from, to) {
         (Type::Int, Type::Double) => Some(Rc::new(|v| match v {
             Value::Int(i) => Value::Double(i as f64),
             other => other,
         })),
         (Type::Tuple(fs), Type::Tuple(ts)) if fs.len() == ts.len() => {
-            let parts: Vec<Option<Rc<dyn Fn(Value) -> Value>>> =
+            let parts: Vec<Option<Widener>> =
                 fs.iter().zip(ts).map(|(f, t)| widener(f, t)).collect();
             if parts.iter().all(Option::is_none) {
                 return None;
@@ -48,9 +104,7 @@ fn widener(from: &Type, to: &Type) -> Option<Rc<dyn Fn(Value) -> Value>> {
         (Type::List(f), Type::List(t)) => {
             let inner = widener(f, t)?;
             Some(Rc::new(move |v| match v {
-                Value::List(items) => {
-                    Value::List(items.iter().map(|x| inner(x.clone())).collect())
-                }
+                Value::List(items) => Value::List(items.iter().map(|x| inner(x.clone())).collect()),
                 other => other,
             }))
         }
@@ -65,37 +119,20 @@ fn widener(from: &Type, to: &Type) -> Option<Rc<dyn Fn(Value) -> Value>> {
     }
 }
 
-fn param(i: usize) -> Code {
-    boxed(move |a| match a.get(i) {
-        Some(v) => Ok(v.clone()),
-        None => fail(format!("this lambda needs {} arguments, got {}", i + 1, a.len())),
-    })
-}
-
 /// Compiles `node`; `c` resolves the types still inside it.
 pub(crate) fn compile(node: &Node, c: &Checked) -> Code {
     match node {
-        Node::Const(v) => {
-            let v = v.clone();
-            boxed(move |_| Ok(v.clone()))
-        }
+        Node::Const(v) => Code::Const(v.clone()),
         Node::IntLit(i, t) => {
             let v = if c.resolve(t) == Type::Double {
                 Value::Double(*i as f64)
             } else {
                 Value::Int(*i)
             };
-            boxed(move |_| Ok(v.clone()))
+            Code::Const(v)
         }
-        Node::Param(i) => param(*i),
-        Node::Untupled(i) => {
-            let i = *i;
-            boxed(move |a| match a.first() {
-                Some(Value::Tuple(items)) if i < items.len() => Ok(items[i].clone()),
-                Some(other) => cast_error(other, "scala.Product"),
-                None => fail("this lambda needs 1 argument, got 0"),
-            })
-        }
+        Node::Param(i) => Code::Param(*i),
+        Node::Untupled(i) => Code::Untupled(*i),
         Node::Tuple(items) => {
             let mut codes: Vec<Code> = items.iter().map(|n| compile(n, c)).collect();
             if codes.len() == 2 {
@@ -103,92 +140,109 @@ pub(crate) fn compile(node: &Node, c: &Checked) -> Code {
                 let first = codes.pop();
                 if let (Some(x), Some(y)) = (first, second) {
                     return boxed(move |a| {
-                        let pair: Rc<[Value]> = Rc::new([x(a)?, y(a)?]);
-                        Ok(Value::Tuple(pair))
+                        x.with(a, |xv| {
+                            y.with(a, |yv| {
+                                let pair: Rc<[Value]> = Rc::new([xv.clone(), yv.clone()]);
+                                Ok(Value::Tuple(pair))
+                            })
+                        })
                     });
                 }
                 return boxed(|_| fail("internal error: a pair without two parts"));
             }
             boxed(move |a| {
-                let items = codes.iter().map(|f| f(a)).collect::<EResult<Vec<_>>>()?;
+                let items = codes
+                    .iter()
+                    .map(|f| f.run(a))
+                    .collect::<EResult<Vec<_>>>()?;
                 Ok(Value::Tuple(Rc::from(items)))
             })
         }
         Node::List(items) => {
             let codes: Vec<Code> = items.iter().map(|n| compile(n, c)).collect();
             boxed(move |a| {
-                let items = codes.iter().map(|f| f(a)).collect::<EResult<Vec<_>>>()?;
+                let items = codes
+                    .iter()
+                    .map(|f| f.run(a))
+                    .collect::<EResult<Vec<_>>>()?;
                 Ok(Value::List(Rc::from(items)))
             })
         }
         Node::Some(inner) => {
             let f = compile(inner, c);
-            boxed(move |a| Ok(Value::some(f(a)?)))
+            boxed(move |a| Ok(Value::some(f.run(a)?)))
         }
         Node::Neg(inner) => {
             let f = compile(inner, c);
-            boxed(move |a| rt::neg(&f(a)?))
+            boxed(move |a| f.with(a, rt::neg))
         }
         Node::Not(inner) => {
             let f = compile(inner, c);
-            boxed(move |a| Ok(Value::Bool(!as_bool(&f(a)?)?)))
+            boxed(move |a| f.with(a, |v| Ok(Value::Bool(!as_bool(v)?))))
         }
         Node::Arith(op, l, r) => arith(*op, compile(l, c), compile(r, c)),
         Node::Cmp(op, l, r) => {
             let (l, r, op) = (compile(l, c), compile(r, c), *op);
             boxed(move |a| {
-                let (x, y) = (l(a)?, r(a)?);
-                if let (Value::Int(p), Value::Int(q)) = (&x, &y) {
-                    return Ok(Value::Bool(match op {
-                        Cmp::Lt => p < q,
-                        Cmp::Le => p <= q,
-                        Cmp::Gt => p > q,
-                        Cmp::Ge => p >= q,
-                    }));
-                }
-                rt::compare(op, &x, &y).map(Value::Bool)
+                l.with(a, |x| {
+                    r.with(a, |y| {
+                        if let (Value::Int(p), Value::Int(q)) = (x, y) {
+                            return Ok(Value::Bool(match op {
+                                Cmp::Lt => p < q,
+                                Cmp::Le => p <= q,
+                                Cmp::Gt => p > q,
+                                Cmp::Ge => p >= q,
+                            }));
+                        }
+                        rt::compare(op, x, y).map(Value::Bool)
+                    })
+                })
             })
         }
         Node::Eq(negate, l, r) => {
             let (l, r, negate) = (compile(l, c), compile(r, c), *negate);
-            boxed(move |a| Ok(Value::Bool(rt::scala_eq(&l(a)?, &r(a)?) != negate)))
+            boxed(move |a| {
+                l.with(a, |x| {
+                    r.with(a, |y| Ok(Value::Bool(rt::scala_eq(x, y) != negate)))
+                })
+            })
         }
         Node::And(l, r) => {
             let (l, r) = (compile(l, c), compile(r, c));
-            boxed(move |a| {
-                Ok(Value::Bool(as_bool(&l(a)?)? && as_bool(&r(a)?)?))
-            })
+            boxed(move |a| Ok(Value::Bool(l.with(a, as_bool)? && r.with(a, as_bool)?)))
         }
         Node::Or(l, r) => {
             let (l, r) = (compile(l, c), compile(r, c));
-            boxed(move |a| {
-                Ok(Value::Bool(as_bool(&l(a)?)? || as_bool(&r(a)?)?))
-            })
+            boxed(move |a| Ok(Value::Bool(l.with(a, as_bool)? || r.with(a, as_bool)?)))
         }
         Node::If(cond, then, els) => {
             let (cond, then, els) = (compile(cond, c), compile(then, c), compile(els, c));
             boxed(move |a| {
-                if as_bool(&cond(a)?)? {
-                    then(a)
+                if cond.with(a, as_bool)? {
+                    then.run(a)
                 } else {
-                    els(a)
+                    els.run(a)
                 }
             })
         }
         Node::GetOrElse(opt, default) => {
             let (opt, default) = (compile(opt, c), compile(default, c));
-            boxed(move |a| match opt(a)? {
-                Value::Opt(Some(v)) => Ok((*v).clone()),
-                Value::Opt(None) => default(a),
-                other => cast_error(&other, "scala.Option"),
+            boxed(move |a| {
+                let inner = opt.with(a, |o| match o {
+                    Value::Opt(o) => Ok(o.as_deref().cloned()),
+                    other => cast_error(other, "scala.Option"),
+                })?;
+                match inner {
+                    Some(v) => Ok(v),
+                    None => default.run(a),
+                }
             })
         }
         Node::Index(list, index) => {
             let (list, index) = (compile(list, c), compile(index, c));
             boxed(move |a| {
-                let xs = list(a)?;
-                let i = as_int(&index(a)?)?;
-                match &xs {
+                let i = index.with(a, as_int)?;
+                list.with(a, |xs| match xs {
                     Value::List(items) => match usize::try_from(i).ok().and_then(|i| items.get(i)) {
                         Some(v) => Ok(v.clone()),
                         None => fail(format!(
@@ -197,13 +251,13 @@ pub(crate) fn compile(node: &Node, c: &Checked) -> Code {
                         )),
                     },
                     other => cast_error(other, "scala.collection.immutable.List"),
-                }
+                })
             })
         }
         Node::Widen(inner, from, to) => {
             let f = compile(inner, c);
             match widener(&c.resolve(from), &c.resolve(to)) {
-                Some(w) => boxed(move |a| Ok(w(f(a)?))),
+                Some(w) => boxed(move |a| Ok(w(f.run(a)?))),
                 None => f,
             }
         }
@@ -211,7 +265,10 @@ pub(crate) fn compile(node: &Node, c: &Checked) -> Code {
             let codes: Vec<Code> = args.iter().map(|n| compile(n, c)).collect();
             let m = m.clone();
             boxed(move |a| {
-                let vals = codes.iter().map(|f| f(a)).collect::<EResult<Vec<_>>>()?;
+                let vals = codes
+                    .iter()
+                    .map(|f| f.run(a))
+                    .collect::<EResult<Vec<_>>>()?;
                 match (&m, vals.as_slice()) {
                     (Method::MathMax, [x, y]) => rt::math_max(x, y, true),
                     (Method::MathMin, [x, y]) => rt::math_max(x, y, false),
@@ -227,45 +284,53 @@ pub(crate) fn compile(node: &Node, c: &Checked) -> Code {
 fn arith(op: Arith, l: Code, r: Code) -> Code {
     match op {
         Arith::Add => boxed(move |a| {
-            let (x, y) = (l(a)?, r(a)?);
-            match (&x, &y) {
-                (Value::Int(p), Value::Int(q)) => Ok(Value::Int(p.wrapping_add(*q))),
-                _ => rt::arith(Arith::Add, &x, &y),
-            }
+            l.with(a, |x| {
+                r.with(a, |y| match (x, y) {
+                    (Value::Int(p), Value::Int(q)) => Ok(Value::Int(p.wrapping_add(*q))),
+                    _ => rt::arith(Arith::Add, x, y),
+                })
+            })
         }),
         Arith::Sub => boxed(move |a| {
-            let (x, y) = (l(a)?, r(a)?);
-            match (&x, &y) {
-                (Value::Int(p), Value::Int(q)) => Ok(Value::Int(p.wrapping_sub(*q))),
-                _ => rt::arith(Arith::Sub, &x, &y),
-            }
+            l.with(a, |x| {
+                r.with(a, |y| match (x, y) {
+                    (Value::Int(p), Value::Int(q)) => Ok(Value::Int(p.wrapping_sub(*q))),
+                    _ => rt::arith(Arith::Sub, x, y),
+                })
+            })
         }),
-        op => boxed(move |a| rt::arith(op, &l(a)?, &r(a)?)),
+        op => boxed(move |a| l.with(a, |x| r.with(a, |y| rt::arith(op, x, y)))),
     }
 }
 
 fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
     let mut codes: Vec<Code> = args.iter().map(|n| compile(n, c)).collect();
     // Methods whose argument is needed once: take it out of the list.
-    let arg1 = if codes.is_empty() { None } else { Some(codes.remove(0)) };
+    let arg1 = if codes.is_empty() {
+        None
+    } else {
+        Some(codes.remove(0))
+    };
     match (m, arg1) {
         (Method::Split(Some(how)), _) => {
             let how = how.clone();
-            boxed(move |a| match recv(a)? {
-                Value::Str(s) => Ok(rt::split(&s, &how)),
-                other => cast_error(&other, "java.lang.String"),
+            boxed(move |a| {
+                recv.with(a, |v| match v {
+                    Value::Str(s) => Ok(rt::split(s, &how)),
+                    other => cast_error(other, "java.lang.String"),
+                })
             })
         }
         (Method::Split(None), Some(sep)) => {
             // The separator is known only now: cache the last one prepared.
             let cache: RefCell<Option<(Rc<str>, Splitter)>> = RefCell::new(None);
             boxed(move |a| {
-                let s = recv(a)?;
+                let s = recv.run(a)?;
                 let s = match &s {
                     Value::Str(s) => s.clone(),
                     other => return cast_error(other, "java.lang.String"),
                 };
-                let pattern = match sep(a)? {
+                let pattern = match sep.run(a)? {
                     Value::Str(p) => p,
                     other => return cast_error(&other, "java.lang.String"),
                 };
@@ -291,32 +356,36 @@ fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
         }
         (Method::Field(i), _) => {
             let i = *i;
-            boxed(move |a| match recv(a)? {
-                Value::Tuple(items) if i < items.len() => Ok(items[i].clone()),
-                other => cast_error(&other, "scala.Product"),
+            boxed(move |a| {
+                recv.with(a, |v| match v {
+                    Value::Tuple(items) if i < items.len() => Ok(items[i].clone()),
+                    other => cast_error(other, "scala.Product"),
+                })
             })
         }
-        (Method::Length, _) => boxed(move |a| match recv(a)? {
-            Value::Str(s) => Ok(Value::Int(rt::char_len(&s) as i64)),
-            Value::List(items) => Ok(Value::Int(items.len() as i64)),
-            other => cast_error(&other, "java.lang.CharSequence"),
+        (Method::Length, _) => boxed(move |a| {
+            recv.with(a, |v| match v {
+                Value::Str(s) => Ok(Value::Int(rt::char_len(s) as i64)),
+                Value::List(items) => Ok(Value::Int(items.len() as i64)),
+                other => cast_error(other, "java.lang.CharSequence"),
+            })
         }),
         (Method::IsEmpty | Method::NonEmpty | Method::IsDefined, _) => {
             let want_empty = matches!(m, Method::IsEmpty);
             boxed(move |a| {
-                let empty = match recv(a)? {
-                    Value::Str(s) => s.is_empty(),
-                    Value::List(items) => items.is_empty(),
-                    Value::Opt(o) => o.is_none(),
-                    other => return cast_error(&other, "scala.collection.Iterable"),
-                };
+                let empty = recv.with(a, |v| match v {
+                    Value::Str(s) => Ok(s.is_empty()),
+                    Value::List(items) => Ok(items.is_empty()),
+                    Value::Opt(o) => Ok(o.is_none()),
+                    other => cast_error(other, "scala.collection.Iterable"),
+                })?;
                 Ok(Value::Bool(empty == want_empty))
             })
         }
         (Method::ToUpperCase | Method::ToLowerCase | Method::Trim, _) => {
             let m = m.clone();
             boxed(move |a| {
-                let v = recv(a)?;
+                let v = recv.run(a)?;
                 let s = as_str(&v)?;
                 Ok(match m {
                     Method::ToUpperCase => Value::str(&s.to_uppercase()),
@@ -332,28 +401,32 @@ fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
                 })
             })
         }
-        (Method::ToInt, _) => boxed(move |a| match recv(a)? {
-            Value::Str(s) => rt::parse_long(&s).map(Value::Int),
-            Value::Int(i) => Ok(Value::Int(i)),
-            // The JVM's (long) cast: truncation, saturating, NaN to 0 — as Rust's `as`.
-            Value::Double(d) => Ok(Value::Int(d as i64)),
-            other => cast_error(&other, "java.lang.Number"),
+        (Method::ToInt, _) => boxed(move |a| {
+            recv.with(a, |v| match v {
+                Value::Str(s) => rt::parse_long(s).map(Value::Int),
+                Value::Int(i) => Ok(Value::Int(*i)),
+                // The JVM's (long) cast: truncation, saturating, NaN to 0 — as Rust's `as`.
+                Value::Double(d) => Ok(Value::Int(*d as i64)),
+                other => cast_error(other, "java.lang.Number"),
+            })
         }),
-        (Method::ToDouble, _) => boxed(move |a| match recv(a)? {
-            Value::Str(s) => rt::parse_double(&s).map(Value::Double),
-            Value::Int(i) => Ok(Value::Double(i as f64)),
-            Value::Double(d) => Ok(Value::Double(d)),
-            other => cast_error(&other, "java.lang.Number"),
+        (Method::ToDouble, _) => boxed(move |a| {
+            recv.with(a, |v| match v {
+                Value::Str(s) => rt::parse_double(s).map(Value::Double),
+                Value::Int(i) => Ok(Value::Double(*i as f64)),
+                Value::Double(d) => Ok(Value::Double(*d)),
+                other => cast_error(other, "java.lang.Number"),
+            })
         }),
-        (Method::ToString, _) => boxed(move |a| match recv(a)? {
+        (Method::ToString, _) => boxed(move |a| match recv.run(a)? {
             s @ Value::Str(_) => Ok(s),
             other => Ok(Value::str(&other.to_string())),
         }),
         (Method::Contains | Method::StartsWith | Method::EndsWith, Some(arg)) => {
             let m = m.clone();
             boxed(move |a| {
-                let v = recv(a)?;
-                let x = arg(a)?;
+                let v = recv.run(a)?;
+                let x = arg.run(a)?;
                 Ok(Value::Bool(match (&m, &v) {
                     (Method::Contains, Value::List(items)) => {
                         items.iter().any(|i| rt::scala_eq(i, &x))
@@ -368,18 +441,18 @@ fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
         (Method::IndexOf | Method::LastIndexOf, Some(arg)) => {
             let last = matches!(m, Method::LastIndexOf);
             boxed(move |a| {
-                let v = recv(a)?;
-                let x = arg(a)?;
+                let v = recv.run(a)?;
+                let x = arg.run(a)?;
                 Ok(Value::Int(rt::index_of(as_str(&v)?, as_str(&x)?, last)))
             })
         }
         (Method::Substring, Some(begin)) => {
             let end = codes.pop();
             boxed(move |a| {
-                let v = recv(a)?;
-                let b = as_int(&begin(a)?)?;
+                let v = recv.run(a)?;
+                let b = as_int(&begin.run(a)?)?;
                 let e = match &end {
-                    Some(f) => Some(as_int(&f(a)?)?),
+                    Some(f) => Some(as_int(&f.run(a)?)?),
                     None => None,
                 };
                 rt::substring(as_str(&v)?, b, e)
@@ -388,10 +461,10 @@ fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
         (Method::Replace, Some(target)) => {
             let replacement = codes.pop();
             boxed(move |a| {
-                let v = recv(a)?;
-                let t = target(a)?;
+                let v = recv.run(a)?;
+                let t = target.run(a)?;
                 let r = match &replacement {
-                    Some(f) => f(a)?,
+                    Some(f) => f.run(a)?,
                     None => return fail("internal error: replace without a replacement"),
                 };
                 Ok(Value::str(&as_str(&v)?.replace(as_str(&t)?, as_str(&r)?)))
@@ -403,21 +476,21 @@ fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
             } else {
                 Value::Int(0)
             };
-            boxed(move |a| match recv(a)? {
+            boxed(move |a| match recv.run(a)? {
                 Value::List(items) => rt::sum(&items, zero.clone()),
                 other => cast_error(&other, "scala.collection.immutable.List"),
             })
         }
         (Method::Max | Method::Min, _) => {
             let max = matches!(m, Method::Max);
-            boxed(move |a| match recv(a)? {
+            boxed(move |a| match recv.run(a)? {
                 Value::List(items) => rt::max_or_min(&items, max),
                 other => cast_error(&other, "scala.collection.immutable.List"),
             })
         }
         (Method::Head | Method::Last, _) => {
             let head = matches!(m, Method::Head);
-            boxed(move |a| match recv(a)? {
+            boxed(move |a| match recv.run(a)? {
                 Value::List(items) => {
                     let v = if head { items.first() } else { items.last() };
                     match v {
@@ -438,10 +511,10 @@ fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
             let sep = parts.pop();
             let start = parts.pop();
             boxed(move |a| {
-                let v = recv(a)?;
+                let v = recv.run(a)?;
                 let text = |f: &Option<Code>| -> EResult<Rc<str>> {
                     match f {
-                        Some(f) => match f(a)? {
+                        Some(f) => match f.run(a)? {
                             Value::Str(s) => Ok(s),
                             other => cast_error(&other, "java.lang.String"),
                         },
@@ -455,7 +528,7 @@ fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
                 }
             })
         }
-        (Method::Get, _) => boxed(move |a| match recv(a)? {
+        (Method::Get, _) => boxed(move |a| match recv.run(a)? {
             Value::Opt(Some(v)) => Ok((*v).clone()),
             Value::Opt(None) => fail("java.util.NoSuchElementException: None.get"),
             other => cast_error(&other, "scala.Option"),

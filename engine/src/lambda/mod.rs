@@ -113,7 +113,7 @@ impl Lambda {
                 ),
             });
         }
-        (self.code)(args)
+        self.code.run(args)
     }
 }
 
@@ -128,11 +128,7 @@ pub fn compile_for(op: &str, source: &str, sig: &Signature) -> Result<Lambda, La
     let column = |pos: usize| {
         let pos = pos.min(source.len());
         // Byte offsets always fall on char boundaries; count chars before it.
-        source
-            .char_indices()
-            .take_while(|(i, _)| *i < pos)
-            .count()
-            + 1
+        source.char_indices().take_while(|(i, _)| *i < pos).count() + 1
     };
     let ast = syntax::parse(source).map_err(|e| LambdaError {
         column: column(e.pos),

@@ -279,9 +279,7 @@ pub(crate) fn parse_double(s: &str) -> EResult<f64> {
         "Infinity" => return Ok(sign * f64::INFINITY),
         _ => {}
     }
-    let body = body
-        .strip_suffix(['d', 'D', 'f', 'F'])
-        .unwrap_or(body);
+    let body = body.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(body);
     let bytes = body.as_bytes();
     let mut i = 0;
     let int_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();

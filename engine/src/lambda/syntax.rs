@@ -112,7 +112,10 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SyntaxError> {
         let _ = take_while::<_, _, ContextError>(0.., char::is_whitespace).parse_next(&mut input);
         let pos = src.len() - input.len();
         let Some(c) = input.chars().next() else {
-            out.push(Token { kind: Tok::Eof, pos });
+            out.push(Token {
+                kind: Tok::Eof,
+                pos,
+            });
             return Ok(out);
         };
         let next = input[c.len_utf8()..].chars().next();
@@ -126,7 +129,10 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SyntaxError> {
             c if is_ident_start(c) => {
                 let word: &str = take_while::<_, _, ContextError>(1.., is_ident_char)
                     .parse_next(&mut input)
-                    .map_err(|_| SyntaxError { pos, message: "expected a name".into() })?;
+                    .map_err(|_| SyntaxError {
+                        pos,
+                        message: "expected a name".into(),
+                    })?;
                 match word {
                     "_" => Tok::Underscore,
                     "true" => Tok::True,
@@ -202,7 +208,8 @@ fn number(input: &mut &str) -> Result<Tok, String> {
     if int_part.is_none() && frac.is_none() {
         return Err("expected a number".into());
     }
-    let is_double = frac.is_some() || exp.is_some() || matches!(suffix, Some('d' | 'D' | 'f' | 'F'));
+    let is_double =
+        frac.is_some() || exp.is_some() || matches!(suffix, Some('d' | 'D' | 'f' | 'F'));
     if is_double {
         if matches!(suffix, Some('L' | 'l')) {
             return Err(format!("{text}L is not a valid number"));
@@ -266,7 +273,7 @@ fn string_literal(src: &str, input: &mut &str) -> Result<Tok, SyntaxError> {
                                 Some(d) => code = code * 16 + d,
                                 None => {
                                     return Err(bad(
-                                        "\\u must be followed by 4 hexadecimal digits".into(),
+                                        "\\u must be followed by 4 hexadecimal digits".into()
                                     ))
                                 }
                             }
@@ -384,7 +391,10 @@ pub(crate) struct Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum ExprKind {
     /// Digits of an integer literal, negated when written `-123`.
-    Int { digits: String, neg: bool },
+    Int {
+        digits: String,
+        neg: bool,
+    },
     Double(f64),
     Str(String),
     Char(char),
@@ -504,7 +514,10 @@ fn peek_pos(i: &Input<'_>) -> usize {
 }
 
 /// Consumes one token of `kind` (compared without payload for payload-free kinds).
-fn token<'i>(kind: Tok, what: &'static str) -> impl Parser<Input<'i>, &'i Token, ErrMode<ContextError>> {
+fn token<'i>(
+    kind: Tok,
+    what: &'static str,
+) -> impl Parser<Input<'i>, &'i Token, ErrMode<ContextError>> {
     any.verify(move |t: &&Token| t.kind == kind)
         .context(expected(what))
 }
@@ -824,7 +837,9 @@ fn primary(i: &mut Input<'_>) -> PResult<Expr> {
                 }
                 cut_err(token(Tok::RParen, "',' or ')'")).parse_next(i)?;
                 if items.len() == 1 {
-                    Ok(items.pop().unwrap_or_else(|| Expr::new(ExprKind::Bool(false), pos)))
+                    Ok(items
+                        .pop()
+                        .unwrap_or_else(|| Expr::new(ExprKind::Bool(false), pos)))
                 } else {
                     checked(Expr::new(ExprKind::Tuple(items), pos))
                 }
@@ -869,11 +884,10 @@ fn describe_error(e: &ContextError, found: &Tok) -> String {
     for c in e.context() {
         match c {
             StrContext::Label(message) => return (*message).to_string(),
-            StrContext::Expected(StrContextValue::Description(d)) => {
-                if !wanted.contains(d) {
-                    wanted.push(d)
-                }
+            StrContext::Expected(StrContextValue::Description(d)) if !wanted.contains(d) => {
+                wanted.push(d)
             }
+            StrContext::Expected(StrContextValue::Description(_)) => {}
             StrContext::Expected(other) => wanted.push(match other {
                 StrContextValue::CharLiteral(_) | StrContextValue::StringLiteral(_) => "a symbol",
                 _ => "something else",

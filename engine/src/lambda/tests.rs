@@ -26,10 +26,16 @@ fn show(r: Result<Value, String>) -> String {
 #[test]
 fn smoke() {
     assert_eq!(show(eval1("x => x * x", Type::Int, Value::Int(7))), "49");
-    assert_eq!(show(eval1("w => (w, 1)", Type::String, Value::str("a"))), "(a,1)");
     assert_eq!(
-        show(eval1("line => line.split(\" \")", Type::String, Value::str("a b  c"))),
+        show(eval1("w => (w, 1)", Type::String, Value::str("a"))),
+        "(a,1)"
+    );
+    assert_eq!(
+        show(eval1(
+            "line => line.split(\" \")",
+            Type::String,
+            Value::str("a b  c")
+        )),
         "List(a, b, , c)"
     );
 }
-
