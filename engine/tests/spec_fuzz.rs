@@ -127,8 +127,126 @@ fn pipeline() -> impl Strategy<Value = J> {
         })
 }
 
+/// One plausible node: a real op with fields of the right shape (values still random),
+/// reading earlier nodes.
+fn plausible_node(i: usize) -> impl Strategy<Value = J> {
+    let lambdas = prop::sample::select(vec![
+        "x => x",
+        "x => (x, 1)",
+        "_ + _",
+        "_ - _",
+        "(a, b) => a",
+        "x => x.toString.split(\" \")",
+        "kv => kv._2 > 0",
+        "x => x.toString.length",
+        "(vs, s) => Some(vs.size)",
+        "x => List(x, x)",
+        "x => 1 / 0",
+        "x => x.toString.toInt",
+        "v => Some(v)",
+    ]);
+    let ops = prop::sample::select(OPS);
+    let dur = (1u64..4).prop_map(|k| json!(k * 1000));
+    (
+        ops,
+        prop::collection::vec(0..i, 2..3),
+        lambdas.clone(),
+        lambdas.clone(),
+        dur.clone(),
+        dur,
+        0u64..4,
+        prop::sample::select(vec![
+            "collect",
+            "count",
+            "countByValue",
+            "take",
+            "top",
+            "reduce",
+        ]),
+        any::<bool>(),
+    )
+        .prop_map(move |(op, inputs, f, g, w, s, n, action, acc)| {
+            let arity = match op {
+                "queueStream" | "textInput" | "generator" => 0,
+                "union" | "join" | "leftOuterJoin" | "rightOuterJoin" | "fullOuterJoin"
+                | "cogroup" | "intersection" | "subtract" | "cartesian" => 2,
+                _ => 1,
+            };
+            let s = if n % 2 == 0 { json!(null) } else { s };
+            json!({
+                "id": format!("n{i}"), "op": op,
+                "inputs": inputs.iter().take(arity).map(|j| format!("n{j}")).collect::<Vec<_>>(),
+                "fn": f, "inverse": g, "window_ms": w, "slide_ms": s, "partitions": n.max(1),
+                "n": n, "action": action, "accumulate": acc, "num": n,
+                "rdd": [{"op": "sortBy", "fn": f, "ascending": acc}, {"op": "take", "n": n}],
+            })
+        })
+        .prop_map(|mut v| {
+            // Keep only the fields the op accepts, so most pipelines pass the field check.
+            let op = v["op"].as_str().unwrap_or("").to_string();
+            let accepted = dstream_engine::plan::OPS
+                .iter()
+                .find(|(o, _)| *o == op)
+                .map(|(_, f)| f.to_vec())
+                .unwrap_or_default();
+            if let J::Object(o) = &mut v {
+                o.retain(|k, v| {
+                    !v.is_null()
+                        && (["id", "op", "inputs"].contains(&k.as_str())
+                            || accepted.contains(&k.as_str()))
+                });
+                if op == "generator" {
+                    o.insert("kind".into(), json!("words"));
+                    o.insert("rate_per_s".into(), json!(20));
+                }
+            }
+            v
+        })
+}
+
+fn plausible_pipeline() -> impl Strategy<Value = J> {
+    let source = prop_oneof![
+        Just(json!([["a b", "c"], [], ["a"]])),
+        Just(json!([[1, 2, -3], [0], []])),
+        Just(json!([[["a", 1], ["b", 2]], [["a", -1]], []])),
+    ];
+    (
+        source,
+        (1usize..10).prop_flat_map(|k| (0..k).map(|i| plausible_node(i + 1)).collect::<Vec<_>>()),
+    )
+        .prop_map(|(batches, rest)| {
+            let mut nodes = vec![json!({"id": "n0", "op": "queueStream", "batches": batches})];
+            nodes.extend(rest);
+            json!({"version": 1, "batch_interval_ms": 500, "ticks": 6, "nodes": nodes})
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Invalid nodes are pruned (the errors name them) until the pipeline validates; what is
+    /// left runs 6 ticks: a tick either reports every node or fails with a named error.
+    #[test]
+    fn plausible_pipelines_validate_or_run_without_panics(p in plausible_pipeline()) {
+        let mut spec = PipelineSpec::from_json(&p.to_string()).unwrap();
+        let engine = loop {
+            match validate(&spec) {
+                Ok(_) => break Engine::new(spec.clone()).unwrap(),
+                Err(errors) => {
+                    let bad: Vec<String> = errors.iter().filter_map(|e| e.node.clone()).collect();
+                    prop_assert!(!bad.is_empty(), "errors name their node: {:?}", errors);
+                    spec.nodes.retain(|n| !bad.contains(&n.id));
+                }
+            }
+        };
+        let mut e = engine;
+        for _ in 0..6 {
+            match e.tick() {
+                Ok(r) => prop_assert_eq!(r.nodes.len(), e.spec().nodes.len()),
+                Err(err) => prop_assert!(!err.message.is_empty() && !err.node.is_empty()),
+            }
+        }
+    }
 
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {
