@@ -430,10 +430,17 @@ fn drop_trailing_empty(parts: &mut Vec<Value>) {
 pub(crate) fn split(s: &Rc<str>, how: &Splitter) -> Value {
     match how {
         Splitter::Char(c) => {
-            if !s.contains(*c) {
-                return Value::list(vec![Value::Str(s.clone())]);
-            }
-            let mut parts: Vec<Value> = s.split(*c).map(Value::str).collect();
+            let mut pieces = s.split(*c);
+            let first = pieces.next().unwrap_or("");
+            let Some(second) = pieces.next() else {
+                // No separator: the input itself, not a copy.
+                let whole: Rc<[Value]> = Rc::new([Value::Str(s.clone())]);
+                return Value::List(whole);
+            };
+            let mut parts = Vec::with_capacity(8);
+            parts.push(Value::str(first));
+            parts.push(Value::str(second));
+            parts.extend(pieces.map(Value::str));
             drop_trailing_empty(&mut parts);
             Value::List(Rc::from(parts))
         }
@@ -459,7 +466,8 @@ pub(crate) fn split(s: &Rc<str>, how: &Splitter) -> Value {
                 };
             }
             if index == 0 {
-                return Value::list(vec![Value::Str(s.clone())]);
+                let whole: Rc<[Value]> = Rc::new([Value::Str(s.clone())]);
+                return Value::List(whole);
             }
             parts.push(Value::str(&s[index..]));
             drop_trailing_empty(&mut parts);

@@ -133,6 +133,15 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SyntaxError> {
                         pos,
                         message: "expected a name".into(),
                     })?;
+                if input.starts_with('"') {
+                    return Err(SyntaxError {
+                        pos,
+                        message: format!(
+                            "string interpolation ({word}\"…\") is not supported; join with +, \
+                             e.g. \"count: \" + n"
+                        ),
+                    });
+                }
                 match word {
                     "_" => Tok::Underscore,
                     "true" => Tok::True,

@@ -1,41 +1,147 @@
+//! Unit tests of the stages' internals; the language as a whole is tested through the public
+//! contract in `engine/tests/lambda_*.rs`.
+
+use std::rc::Rc;
+
+use super::check::Splitter;
+use super::runtime::{fast_split_char, java_regex, parse_double, parse_long, split};
+use super::syntax::{lex, parse, ExprKind, Tok};
 use super::*;
 use crate::types::Type;
 use crate::value::Value;
 
-fn sig(params: Vec<Type>, result: Type) -> Signature {
-    Signature { params, result }
-}
-
-fn map_sig(t: Type) -> Signature {
-    sig(vec![t], Type::Var(0))
-}
-
-/// Compiles `src` as a map over `t` and applies it to `arg`.
-fn eval1(src: &str, t: Type, arg: Value) -> Result<Value, String> {
-    let l = compile(src, &map_sig(t)).map_err(|e| format!("compile: {e}"))?;
-    l.call(&[arg]).map_err(|e| e.message)
-}
-
-fn show(r: Result<Value, String>) -> String {
-    match r {
-        Ok(v) => v.to_string(),
-        Err(e) => format!("ERR {e}"),
-    }
+#[test]
+fn tokens_carry_byte_positions() {
+    let toks = lex("x => x.split(\"a b\") >= -1.5").unwrap();
+    let kinds: Vec<(usize, &Tok)> = toks.iter().map(|t| (t.pos, &t.kind)).collect();
+    assert_eq!(kinds[0], (0, &Tok::Ident("x".into())));
+    assert_eq!(kinds[1], (2, &Tok::FatArrow));
+    assert_eq!(kinds[5], (12, &Tok::LParen));
+    assert_eq!(kinds[6], (13, &Tok::Str("a b".into())));
+    assert_eq!(kinds[9], (23, &Tok::Minus));
+    assert_eq!(kinds[10], (24, &Tok::Double(1.5)));
+    assert_eq!(toks.last().map(|t| (t.pos, &t.kind)), Some((27, &Tok::Eof)));
 }
 
 #[test]
-fn smoke() {
-    assert_eq!(show(eval1("x => x * x", Type::Int, Value::Int(7))), "49");
+fn placeholders_are_numbered_in_source_order() {
+    let ast = parse("_.length + _ * _").unwrap();
+    assert!(ast.params.is_none());
+    assert_eq!(ast.placeholders, 3);
+    let ExprKind::Binary { lhs, rhs, .. } = &ast.body.kind else {
+        panic!("{:?}", ast.body)
+    };
+    let ExprKind::Member { recv, .. } = &lhs.kind else {
+        panic!()
+    };
+    assert_eq!(recv.kind, ExprKind::Placeholder(0));
+    let ExprKind::Binary { lhs, rhs, .. } = &rhs.kind else {
+        panic!()
+    };
     assert_eq!(
-        show(eval1("w => (w, 1)", Type::String, Value::str("a"))),
-        "(a,1)"
+        (&lhs.kind, &rhs.kind),
+        (&ExprKind::Placeholder(1), &ExprKind::Placeholder(2))
     );
+}
+
+#[test]
+fn string_interpolation_is_refused_with_a_hint() {
+    let e = parse("n => s\"count: $n\"").unwrap_err();
+    assert_eq!(e.pos, 5);
+    assert!(
+        e.message.starts_with("string interpolation"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn parse_long_is_javas() {
+    assert_eq!(parse_long("+3"), Ok(3));
+    assert_eq!(parse_long("-9223372036854775808"), Ok(i64::MIN));
+    assert!(parse_long("9223372036854775808").is_err());
+    assert!(parse_long("").is_err());
+    assert!(parse_long("١٢").is_err(), "only ASCII digits");
+}
+
+#[test]
+fn parse_double_is_javas() {
+    assert_eq!(parse_double("\u{0} 2.5e1D\t"), Ok(25.0));
+    assert_eq!(parse_double("-0"), Ok(-0.0));
+    assert!(parse_double("-0").unwrap().is_sign_negative());
+    assert!(parse_double("Infinityx").is_err());
+    assert!(
+        parse_double("0x1p3").is_err(),
+        "hexadecimal floats are not supported"
+    );
+}
+
+#[test]
+fn the_split_fast_path_is_javas() {
+    assert_eq!(fast_split_char(","), Some(','));
+    assert_eq!(fast_split_char(" "), Some(' '));
+    assert_eq!(fast_split_char("é"), Some('é'));
+    assert_eq!(fast_split_char("\\."), Some('.'));
+    assert_eq!(fast_split_char("\\|"), Some('|'));
+    assert_eq!(fast_split_char("."), None);
+    assert_eq!(fast_split_char("|"), None);
+    assert_eq!(fast_split_char("\\s"), None);
+    assert_eq!(fast_split_char("\\1"), None);
+    assert_eq!(fast_split_char(",,"), None);
+    assert_eq!(fast_split_char(""), None);
+}
+
+#[test]
+fn regex_classes_are_ascii_as_in_java() {
+    // Java's \s does not match U+00A0 (no-break space) and \w does not match 'é'.
+    let s: Rc<str> = Rc::from("a\u{a0}b c");
+    let re = Splitter::Regex(java_regex("\\s+").unwrap());
+    assert_eq!(split(&s, &re).to_string(), "List(a\u{a0}b, c)");
+    let s: Rc<str> = Rc::from("é1x");
+    let re = Splitter::Regex(java_regex("\\w").unwrap());
+    assert_eq!(split(&s, &re).to_string(), "List(é)");
+    // Patterns that need Unicode mode still work.
+    let s: Rc<str> = Rc::from("aébéc");
+    let re = Splitter::Regex(java_regex("[^a-c]").unwrap());
+    assert_eq!(split(&s, &re).to_string(), "List(a, b, c)");
+    assert!(java_regex("(a").is_err());
+    assert!(java_regex("a{99999999}").is_err());
+}
+
+#[test]
+fn split_without_a_match_returns_the_input_itself() {
+    let s: Rc<str> = Rc::from("abc");
+    let Value::List(parts) = split(&s, &Splitter::Char(',')) else {
+        panic!()
+    };
+    let Value::Str(only) = &parts[0] else {
+        panic!()
+    };
+    assert!(Rc::ptr_eq(only, &s));
+}
+
+#[test]
+fn recursive_types_are_errors_not_loops() {
+    let sig = Signature {
+        params: vec![Type::Unknown],
+        result: Type::Var(0),
+    };
+    let e = compile("x => List(x) == x", &sig).unwrap_err();
+    assert!(e.message.contains("compares values of one type"), "{e}");
+    let e = compile("x => if (true) Some(x) else x", &sig).unwrap_err();
+    assert!(e.message.contains("branches"), "{e}");
+}
+
+#[test]
+fn debug_shows_source_and_types() {
+    let sig = Signature {
+        params: vec![Type::String],
+        result: Type::Var(0),
+    };
+    let l = compile("w => (w, 1)", &sig).unwrap();
     assert_eq!(
-        show(eval1(
-            "line => line.split(\" \")",
-            Type::String,
-            Value::str("a b  c")
-        )),
-        "List(a, b, , c)"
+        format!("{l:?}"),
+        "Lambda(\"w => (w, 1)\": [String] => (String, Int))"
     );
+    assert_eq!(l.source(), "w => (w, 1)");
 }
