@@ -57,7 +57,7 @@ pub fn Dag(props: &DagProps) -> Html {
             html! {
                 <g class={classes!("edge", lit.then_some("lit"))} key={format!("{from}->{to}")}>
                     <path d={path} marker-end="url(#arrow)" />
-                    <text class="edge-type" x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="middle">
+                    <text class="edge-type" data-type={ty.clone()} x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="middle">
                         <title>{ format!("{from} → {to}: DStream[{ty}]") }</title>
                         { truncate(&ty, 26) }
                     </text>

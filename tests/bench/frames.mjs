@@ -1,0 +1,52 @@
+// Browser benchmark (not a test: prints figures, asserts nothing): the firehose example, a
+// generator at 100 000 records per second, played at 10x in headless Chromium on the built
+// page; records requestAnimationFrame frame times for ~10 s and prints median and p95, plus
+// how many batches ran and the engine's processing time per batch as the page shows it.
+//
+//   trunk build --release && node tests/bench/frames.mjs [seconds]
+
+import { openBrowser, serveDist } from '../e2e/support/harness.mjs';
+
+const seconds = Number(process.argv[2] ?? 10);
+const server = await serveDist();
+const browser = await openBrowser();
+const { page } = browser;
+try {
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(server.url);
+  await page.locator('[data-testid=example-firehose]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+  const rate = await page.locator('[data-testid^=rate-]').first().evaluate((el) => el.nextElementSibling?.textContent);
+  await page.selectOption('[data-testid=speed]', '10');
+  await page.click('[data-testid=play]');
+  const frames = await page.evaluate(
+    (ms) =>
+      new Promise((done) => {
+        const times = [];
+        let last = performance.now();
+        const start = last;
+        const frame = (now) => {
+          times.push(now - last);
+          last = now;
+          if (now - start < ms) requestAnimationFrame(frame);
+          else done(times);
+        };
+        requestAnimationFrame(frame);
+      }),
+    seconds * 1000,
+  );
+  await page.click('[data-testid=pause]');
+  const batches = Number(await page.locator('[data-testid=batch-counter]').textContent());
+  const processing = await page.locator('[data-testid=metric-processing] .metric-value').textContent();
+  const scheduling = await page.locator('[data-testid=metric-scheduling] .metric-value').textContent();
+  const sorted = frames.slice(1).sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  console.log(`source: firehose generator at ${rate}, speed 10x, ${seconds} s`);
+  console.log(`frames: ${sorted.length} (${(sorted.length / seconds).toFixed(1)} fps)`);
+  console.log(`frame time: median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
+  console.log(`batches run: ${batches} (${(batches / seconds).toFixed(1)} per s); last processing time ${processing}; last scheduling delay ${scheduling}`);
+  if (browser.problems.length) console.log(`page problems:\n${browser.problems.join('\n')}`);
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,62 @@
+//! Component test (headless Chromium): the node editor shows a lambda's type error in
+//! place (node, field, column, a caret), and typing into a lambda dispatches the edit.
+#![cfg(target_arch = "wasm32")]
+
+mod ui_support;
+
+use dstream_playground::state::Action;
+use dstream_playground::ui::node_editor::{NodeEditor, NodeEditorProps};
+use ui_support::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn a_type_error_is_shown_at_its_field_with_node_and_column() {
+    let state = run_example("windowed-word-count", 0);
+    let state = apply(state, Action::Select(Some("pairs".into())));
+    let state = apply(
+        state,
+        Action::SetField {
+            node: "pairs".into(),
+            field: "fn".into(),
+            value: Some(serde_json::json!("w => (w, w * 2)")),
+        },
+    );
+    assert!(!state.can_run(), "a spec with a type error must not run");
+    let (on_action, _) = recorder();
+    let root = mount::<NodeEditor>(NodeEditorProps { state, on_action }).await;
+    let error = text(&root, ".lambda [data-testid=error]");
+    assert!(error.contains("node `pairs`"), "{error}");
+    assert!(error.contains("field `fn`"), "{error}");
+    assert!(error.contains("column "), "{error}");
+    let caret = text(&root, ".caret");
+    assert!(
+        caret.starts_with("w => (w, w * 2)\n") && caret.ends_with('^'),
+        "{caret:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn typing_a_lambda_dispatches_the_edit() {
+    let state = run_example("windowed-word-count", 0);
+    let state = apply(state, Action::Select(Some("words".into())));
+    let (on_action, seen) = recorder();
+    let root = mount::<NodeEditor>(NodeEditorProps { state, on_action }).await;
+    let input: web_sys::HtmlInputElement = one(&root, "[data-testid=field-words-fn]")
+        .dyn_into()
+        .expect("an input");
+    assert_eq!(input.value(), "line => line.split(\" \")");
+    input.set_value("line => line.split(\",\")");
+    fire(&input, "input");
+    settle().await;
+    let seen = seen.borrow();
+    match seen.last() {
+        Some(Action::SetField { node, field, value }) => {
+            assert_eq!((node.as_str(), field.as_str()), ("words", "fn"));
+            assert_eq!(value, &Some(serde_json::json!("line => line.split(\",\")")));
+        }
+        other => panic!("expected a SetField, got {other:?}"),
+    }
+}

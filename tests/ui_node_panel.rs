@@ -1,0 +1,50 @@
+//! Component test (headless Chromium): a node's panel shows its RDD (count, partitions) and
+//! what it printed in Spark's `print()` format, and keeps the last firing of a window.
+#![cfg(target_arch = "wasm32")]
+
+mod ui_support;
+
+use dstream_playground::ui::node_panel::{NodePanel, NodePanelProps};
+use ui_support::*;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn the_output_prints_like_spark_with_the_time_header() {
+    let state = run_example("windowed-word-count", 2);
+    let (on_action, _) = recorder();
+    let root = mount::<NodePanel>(NodePanelProps {
+        state,
+        id: "out".into(),
+        on_action,
+    })
+    .await;
+    let printed = text(&root, ".print");
+    assert!(printed.contains("Time: 2000 ms"), "{printed}");
+    let mut records: Vec<String> = all(&root, ".rec")
+        .iter()
+        .filter_map(|e| e.text_content())
+        .collect();
+    records.sort();
+    assert_eq!(records, vec!["(a,2)", "(b,2)", "(c,1)", "(x,1)"]);
+}
+
+#[wasm_bindgen_test]
+async fn between_slides_the_window_keeps_its_last_rdd() {
+    // Batch 2 is not a slide time of the 2 s slide: the panel says so and shows batch #1.
+    let state = run_example("windowed-word-count", 3);
+    let (on_action, _) = recorder();
+    let root = mount::<NodePanel>(NodePanelProps {
+        state,
+        id: "counts".into(),
+        on_action,
+    })
+    .await;
+    let body = root.text_content().unwrap_or_default();
+    assert!(body.contains("not a slide time"), "{body}");
+    assert!(body.contains("batch #1"), "{body}");
+    assert!(text(&root, ".print").contains("Time: 2000 ms"));
+    assert_eq!(text(&root, ".rdd .count strong"), "4");
+    assert_eq!(all(&root, ".part").len(), 2, "two partitions");
+}
