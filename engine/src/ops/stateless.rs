@@ -49,7 +49,15 @@ pub fn flat_map(rdd: &Rdd, f: &Func) -> Result<Rdd, OpError> {
         for r in p {
             let args = std::slice::from_ref(r);
             match call(f, args)? {
-                Value::List(items) => out.extend(items.iter().cloned()),
+                // A list only this op holds: move its elements out instead of cloning them.
+                Value::List(mut items) => match std::rc::Rc::get_mut(&mut items) {
+                    Some(owned) => out.extend(
+                        owned
+                            .iter_mut()
+                            .map(|v| std::mem::replace(v, Value::Bool(false))),
+                    ),
+                    None => out.extend(items.iter().cloned()),
+                },
                 other => out.extend(elements(other, args)?),
             }
         }

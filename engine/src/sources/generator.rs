@@ -122,7 +122,14 @@ impl Generator {
         splitmix64(&mut st);
         let mut rng = Rng(st);
         let n = self.per_batch(batch_interval_ms);
-        (0..n).map(|_| Value::str(&self.line(&mut rng))).collect()
+        let mut line = String::with_capacity(64);
+        (0..n)
+            .map(|_| {
+                line.clear();
+                self.line(&mut rng, &mut line);
+                Value::str(&line)
+            })
+            .collect()
     }
 
     /// The batch at `time_ms` as an RDD in 2 partitions.
@@ -130,29 +137,28 @@ impl Generator {
         Rdd::parallelize(self.records(time_ms, batch_interval_ms), DEFAULT_PARTITIONS)
     }
 
-    fn line(&self, rng: &mut Rng) -> String {
+    fn line(&self, rng: &mut Rng, line: &mut String) {
+        use std::fmt::Write;
         match self.kind {
             Kind::Words => {
                 let n = 1 + rng.below(8);
-                let mut line = String::with_capacity(8 * n as usize);
                 for i in 0..n {
                     if i > 0 {
                         line.push(' ');
                     }
                     line.push_str(rng.zipf_word());
                 }
-                line
             }
             Kind::Logs => {
                 let ip = 1 + rng.below(IPS);
                 let method = rng.weighted(METHODS);
                 let path = PATHS[rng.below(PATHS.len() as u64) as usize];
                 let status = rng.weighted(STATUSES);
-                format!("10.0.0.{ip} {method} {path} {status}")
+                let _ = write!(line, "10.0.0.{ip} {method} {path} {status}");
             }
             Kind::Sales => {
                 let (product, price) = PRODUCTS[rng.below(PRODUCTS.len() as u64) as usize];
-                format!("{product},{price}")
+                let _ = write!(line, "{product},{price}");
             }
         }
     }
