@@ -19,7 +19,8 @@
 //! - Parameters may carry Scala types, `(values: Seq[Int], state: Option[Int]) => …`
 //!   (`Long` is `Int`, `Seq`/`Iterable`/`Array` are `List`, `Float` is `Double`).
 //! - A lambda with `n` parameters over one `n`-tuple takes it apart (Scala 3's untupling).
-//! - `a -> b` is the pair `(a, b)`; `Nil` is `List()`; `mkString` takes 0, 1 or 3 strings;
+//! - `a -> b` is the pair `(a, b)`; `Nil` is `List()`, `Seq(…)`/`Array(…)` build Lists,
+//!   `Math.max` is `math.max`, every value has `toString`; `mkString` takes 0, 1 or 3 strings;
 //!   `split`, `indexOf`, `lastIndexOf` and `replace` also take a `'c'` character literal.
 //! - Strings count characters where Java counts UTF-16 units (they agree unless a string
 //!   holds characters beyond U+FFFF); `split` uses the `regex` crate, which has no
