@@ -526,3 +526,104 @@ impl Reducible for State {
 pub fn check(spec: &PipelineSpec) -> Vec<SpecError> {
     validate(spec).err().unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tick(s: Rc<State>) -> Rc<State> {
+        s.reduce(Action::Tick {
+            due_ms: 10.0,
+            started_ms: 14.0,
+        })
+    }
+
+    #[test]
+    fn every_gallery_example_validates_and_runs() {
+        for e in examples::EXAMPLES {
+            let mut s = Rc::new(State::default()).reduce(Action::LoadExample(e.slug.into()));
+            assert!(s.spec_errors.is_empty(), "{}: {:?}", e.slug, s.spec_errors);
+            assert_eq!(s.example.as_deref(), Some(e.slug));
+            for _ in 0..4 {
+                s = tick(s);
+            }
+            assert!(s.batch_error.is_none(), "{}: {:?}", e.slug, s.batch_error);
+            assert_eq!(s.batches_run, 4, "{}", e.slug);
+            assert_eq!(s.history.len(), 4);
+            assert!(!s.types.is_empty(), "{}: no inferred types", e.slug);
+        }
+    }
+
+    #[test]
+    fn history_is_bounded_and_timing_is_bookkept() {
+        let mut s = Rc::new(State::default());
+        for _ in 0..(HISTORY_LEN + 3) {
+            s = tick(s);
+        }
+        assert_eq!(s.history.len(), HISTORY_LEN);
+        assert_eq!(s.history.front().map(|v| v.report.batch), Some(3));
+        let m = s.metrics.back().copied().expect("a metric point");
+        assert_eq!(m.scheduling_delay_ms, 4.0);
+        assert_eq!(m.batch, (HISTORY_LEN + 2) as u64);
+    }
+
+    #[test]
+    fn a_new_node_reads_from_the_selected_one_and_removal_disconnects() {
+        let s = Rc::new(State::default()).reduce(Action::Select(Some("pairs".into())));
+        let s = s.reduce(Action::AddNode("filter".into()));
+        let added = s.node("filter").expect("added");
+        assert_eq!(added.inputs, vec!["pairs".to_string()]);
+        assert_eq!(s.selected.as_deref(), Some("filter"));
+        assert_eq!(
+            s.example, None,
+            "an edited pipeline is no longer the example"
+        );
+        let s = s.reduce(Action::Rename {
+            node: "pairs".into(),
+            to: "kv".into(),
+        });
+        assert_eq!(
+            s.node("filter").map(|n| n.inputs.clone()),
+            Some(vec!["kv".to_string()])
+        );
+        let s = s.reduce(Action::RemoveNode("kv".into()));
+        assert!(s.node("filter").is_some_and(|n| n.inputs.is_empty()));
+        assert!(
+            !s.spec_errors.is_empty(),
+            "a map without input must be refused"
+        );
+        assert!(!s.can_run());
+    }
+
+    #[test]
+    fn typed_lines_become_the_next_batch_only() {
+        let s = Rc::new(State::default()).reduce(Action::LoadExample("typed-lines".into()));
+        let s = s.reduce(Action::Type {
+            node: "socket".into(),
+            text: "a b\n\na".into(),
+        });
+        let s = tick(s);
+        assert!(s.typed.is_empty(), "typed lines are consumed by the tick");
+        let input = s.latest().map(|v| v.report.input_records);
+        assert_eq!(input, Some(2), "two non-empty lines");
+        let s = tick(s);
+        assert_eq!(s.latest().map(|v| v.report.input_records), Some(0));
+    }
+
+    #[test]
+    fn play_needs_a_valid_pipeline_and_speed_is_bounded() {
+        let s = Rc::new(State::default()).reduce(Action::SetBatchInterval(700));
+        assert!(
+            !s.spec_errors.is_empty(),
+            "a 4 s window is not a multiple of 700 ms"
+        );
+        let s = s.reduce(Action::Play);
+        assert!(!s.playing);
+        let s = s
+            .reduce(Action::SetBatchInterval(1000))
+            .reduce(Action::Play);
+        assert!(s.playing);
+        let s = s.reduce(Action::SetSpeed(50.0));
+        assert_eq!(s.speed, crate::clock::MAX_SPEED);
+    }
+}
