@@ -3,11 +3,14 @@
 // page; records requestAnimationFrame frame times for ~10 s and prints median and p95, plus
 // how many batches ran and the engine's processing time per batch as the page shows it.
 //
-//   trunk build --release && node tests/bench/frames.mjs [seconds]
+//   trunk build --release && node tests/bench/frames.mjs [seconds] [records per second]
+//
+// A lower rate (e.g. 1000) shows what the page's own drawing costs, apart from the engine.
 
 import { openBrowser, serveDist } from '../e2e/support/harness.mjs';
 
 const seconds = Number(process.argv[2] ?? 10);
+const wantedRate = process.argv[3] ? Number(process.argv[3]) : null;
 const server = await serveDist();
 const browser = await openBrowser();
 const { page } = browser;
@@ -16,6 +19,15 @@ try {
   await page.goto(server.url);
   await page.locator('[data-testid=example-firehose]').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+  if (wantedRate) {
+    // The rate slider is logarithmic: position p gives 10^(p/10) records per second.
+    const position = Math.round(Math.log10(wantedRate) * 10);
+    await page.locator('[data-testid^=rate-]').first().evaluate((el, p) => {
+      el.value = String(p);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, position);
+    await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+  }
   const rate = await page.locator('[data-testid^=rate-]').first().evaluate((el) => el.nextElementSibling?.textContent);
   await page.selectOption('[data-testid=speed]', '10');
   await page.click('[data-testid=play]');
