@@ -145,9 +145,11 @@ if [ -n "${SETUP_BROWSER:-}" ]; then
   else
     setup_die "Chromium is missing at $CHROMIUM_BIN (or chromedriver at $CHROMEDRIVER): install Chromium and a matching chromedriver, or set CHROMIUM and CHROMEDRIVER"
   fi
-  browser_major="$("$CHROMIUM_BIN" --version 2>/dev/null | grep -oE '[0-9]+' | head -n 1)"
+  # (Debian's launcher script may complain on stderr about /dev/shm; that is harmless.)
+  browser_version="$("$CHROMIUM_BIN" --version 2>/dev/null | head -n 1)"
+  browser_major="$(printf '%s' "$browser_version" | grep -oE '[0-9]+' | head -n 1)"
   driver_major="$("$CHROMEDRIVER" --version 2>/dev/null | grep -oE '[0-9]+' | head -n 1)"
   [ -n "$browser_major" ] && [ "$browser_major" = "$driver_major" ] ||
     setup_die "chromium ($browser_major) and chromedriver ($driver_major) differ or do not run: install matching versions (apt-get install chromium chromium-driver)"
-  setup_say "$("$CHROMIUM_BIN" --version | head -n 1), chromedriver $driver_major"
+  setup_say "$browser_version, chromedriver $driver_major"
 fi
