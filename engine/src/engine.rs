@@ -12,7 +12,7 @@ use crate::ops::output::run;
 use crate::ops::window::{covered, entering, leaving};
 use crate::ops::{join, keyed, state, stateless, transform, window};
 use crate::plan::{validate, NodeOp, Plan, PlanNode, RddOp, WindowKind, WindowOp};
-use crate::rdd::{OpError, Rdd, RddRef};
+use crate::rdd::{OpError, PairRdd, Rdd, RddRef};
 use crate::report::{BatchReport, NodeReport, OutputLine, WindowSpan};
 use crate::sources::{queue, text_input};
 use crate::spec::PipelineSpec;
@@ -26,8 +26,8 @@ pub struct Engine {
     batches_run: u64,
     /// Per node: its computed RDDs by batch time.
     history: Vec<BTreeMap<u64, RddRef>>,
-    /// Per windowed node: the parent's per-batch reduced (or grouped) RDDs by parent time.
-    reduced: Vec<BTreeMap<u64, RddRef>>,
+    /// Per windowed node: the parent's per-batch reduced (or grouped) pairs by parent time.
+    reduced: Vec<BTreeMap<u64, Rc<PairRdd>>>,
     /// Per incremental window: the keyed window value at its last slide.
     last_window: Vec<Option<(u64, RddRef)>>,
     /// Per output: the running value of `accumulate: true`.
@@ -41,7 +41,7 @@ pub struct Engine {
 /// Everything one tick computes before it commits.
 struct Staged {
     out: Vec<Option<RddRef>>,
-    reduced: Vec<Option<RddRef>>,
+    reduced: Vec<Option<Rc<PairRdd>>>,
     window: Vec<Option<RddRef>>,
     accumulators: Vec<Option<Value>>,
 }
@@ -152,7 +152,7 @@ impl Engine {
         }
     }
 
-    fn reduced_at(&self, staged: &Staged, node: usize, time: u64, now: u64) -> Option<RddRef> {
+    fn reduced_at(&self, staged: &Staged, node: usize, time: u64, now: u64) -> Option<Rc<PairRdd>> {
         if time == now {
             staged.reduced[node].clone()
         } else {
@@ -329,34 +329,31 @@ impl Engine {
                     *partitions,
                     f,
                 )?),
-                WindowKind::Grouped(parts) => Some(keyed::group_by_key(&p, *parts)?),
+                WindowKind::Grouped(parts) => Some(keyed::group_pairs(&p, *parts)?),
             };
             staged.reduced[i] = pre.map(Rc::new);
         }
         if !fired {
             return Ok(None);
         }
-        let gather = |times: Vec<u64>, from_reduced: bool| -> Vec<RddRef> {
+        let gather = |times: Vec<u64>| -> Vec<Rc<PairRdd>> {
             times
                 .into_iter()
-                .filter_map(|p| {
-                    if from_reduced {
-                        self.reduced_at(staged, i, p, t)
-                    } else {
-                        self.rdd_at(staged, parent, p, t)
-                    }
-                })
+                .filter_map(|p| self.reduced_at(staged, i, p, t))
                 .collect()
         };
         Ok(Some(match &w.kind {
             WindowKind::Plain => {
-                let rdds = gather(covered(t, w.window_ms, ps), false);
+                let rdds: Vec<RddRef> = covered(t, w.window_ms, ps)
+                    .into_iter()
+                    .filter_map(|p| self.rdd_at(staged, parent, p, t))
+                    .collect();
                 let r: Vec<&Rdd> = rdds.iter().map(|r| &**r).collect();
                 Rc::new(window::window(&r))
             }
             WindowKind::Grouped(parts) => {
-                let rdds = gather(covered(t, w.window_ms, ps), true);
-                let r: Vec<&Rdd> = rdds.iter().map(|r| &**r).collect();
+                let rdds = gather(covered(t, w.window_ms, ps));
+                let r: Vec<&PairRdd> = rdds.iter().map(|r| &**r).collect();
                 Rc::new(window::group_full(&r, *parts)?)
             }
             WindowKind::Keyed {
@@ -369,8 +366,8 @@ impl Engine {
             } => {
                 let keyed_window = match inverse {
                     None => {
-                        let rdds = gather(covered(t, w.window_ms, ps), true);
-                        let r: Vec<&Rdd> = rdds.iter().map(|r| &**r).collect();
+                        let rdds = gather(covered(t, w.window_ms, ps));
+                        let r: Vec<&PairRdd> = rdds.iter().map(|r| &**r).collect();
                         window::reduce_full(&r, f, *partitions)?
                     }
                     Some(inv) => {
@@ -378,10 +375,10 @@ impl Engine {
                             Some((time, r)) if *time + w.slide_ms == t => Some(r.clone()),
                             _ => None,
                         };
-                        let old = gather(leaving(t, w.window_ms, w.slide_ms, ps), true);
-                        let new = gather(entering(t, w.slide_ms, ps), true);
-                        let old: Vec<&Rdd> = old.iter().map(|r| &**r).collect();
-                        let new: Vec<&Rdd> = new.iter().map(|r| &**r).collect();
+                        let old = gather(leaving(t, w.window_ms, w.slide_ms, ps));
+                        let new = gather(entering(t, w.slide_ms, ps));
+                        let old: Vec<&PairRdd> = old.iter().map(|r| &**r).collect();
+                        let new: Vec<&PairRdd> = new.iter().map(|r| &**r).collect();
                         window::reduce_incremental(
                             prev.as_deref(),
                             &old,
@@ -411,8 +408,14 @@ impl Engine {
             }
             let keep = node.remember_ms;
             forget_before(&mut self.history[i], keep, t);
-            if let Some(r) = &staged.reduced[i] {
-                self.reduced[i].insert(t, r.clone());
+            if let Some(mut r) = staged.reduced[i].clone() {
+                let window = staged.window[i]
+                    .as_ref()
+                    .or(self.last_window[i].as_ref().map(|(_, w)| w));
+                if let (Some(window), Some(pairs)) = (window, Rc::get_mut(&mut r)) {
+                    share_keys(pairs, window);
+                }
+                self.reduced[i].insert(t, r);
             }
             if let NodeOp::Window(w) = &node.op {
                 // The next slide still removes the batches in (t' - slide - window, t' - window].
@@ -439,9 +442,24 @@ impl Engine {
     }
 }
 
+/// Makes the kept per-batch pairs use the window's own key values where they are equal, so
+/// a long window holds one copy of each key instead of pinning every batch's strings (and
+/// the allocator keeps a compact heap). O(keys in the batch + keys in the window).
+fn share_keys(pairs: &mut PairRdd, window: &Rdd) {
+    let keys: rustc_hash::FxHashSet<&Value> = window
+        .iter()
+        .filter_map(|r| r.as_pair().map(|(k, _)| k))
+        .collect();
+    for (k, _) in pairs.parts.iter_mut().flatten() {
+        if let Some(shared) = keys.get(&*k) {
+            *k = (*shared).clone();
+        }
+    }
+}
+
 /// Drops the RDDs older than `keep` ms before `t`, oldest first: O(dropped), not O(kept),
 /// so a long window's history costs nothing per tick.
-fn forget_before(history: &mut BTreeMap<u64, RddRef>, keep: u64, t: u64) {
+fn forget_before<V>(history: &mut BTreeMap<u64, V>, keep: u64, t: u64) {
     while let Some((&time, _)) = history.first_key_value() {
         if time.saturating_add(keep) > t {
             break;

@@ -105,6 +105,44 @@ impl Rdd {
     }
 }
 
+/// `(key, value)` pairs unboxed, in hash partitions: what a window keeps per batch. Holding
+/// pairs without a tuple allocation each keeps long windows' history compact.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PairRdd {
+    pub parts: Vec<Vec<(Value, Value)>>,
+}
+
+impl PairRdd {
+    pub fn iter(&self) -> impl Iterator<Item = (&Value, &Value)> {
+        self.parts.iter().flatten().map(|(k, v)| (k, v))
+    }
+
+    /// As an RDD of pair records.
+    pub fn to_rdd(&self) -> Rdd {
+        Rdd::hashed(
+            self.parts
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .map(|(k, v)| Value::pair(k.clone(), v.clone()))
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// Deals a key map's entries into `partitions` hash partitions (insertion order kept).
+    pub fn from_map(map: KeyMap<Value>, partitions: usize) -> PairRdd {
+        let n = partitions.max(1);
+        let mut parts: Vec<Vec<(Value, Value)>> = (0..n).map(|_| Vec::new()).collect();
+        for (k, v) in map {
+            let p = if n == 1 { 0 } else { k.partition_of(n) };
+            parts[p].push((k, v));
+        }
+        PairRdd { parts }
+    }
+}
+
 /// What an op calls: a compiled lambda or a built-in closure.
 pub type Func = Rc<dyn Fn(&[Value]) -> Result<Value, EvalError>>;
 

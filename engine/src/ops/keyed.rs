@@ -1,7 +1,7 @@
 //! Per-batch ops that shuffle by key with Spark's `HashPartitioner`: `reduceByKey`,
 //! `groupByKey`, `countByValue`, and the list-concatenating combine `groupByKeyAndWindow` uses.
 
-use crate::rdd::{call, pair, Func, KeyMap, OpError, Rdd};
+use crate::rdd::{call, pair, Func, KeyMap, OpError, PairRdd, Rdd};
 use crate::value::Value;
 
 /// How a record becomes a `(key, value)` before a keyed op: as it is (a pair), or one of the
@@ -40,29 +40,44 @@ pub fn reduce_by_key_iter<'a>(
     keying: Keying,
     partitions: usize,
     f: &Func,
-) -> Result<Rdd, OpError> {
+) -> Result<PairRdd, OpError> {
     let mut map: KeyMap<Value> = KeyMap::default();
-    let mut fold = |k: &Value, v: &Value| -> Result<(), OpError> {
-        if let Some(acc) = map.get_mut(k) {
-            *acc = call(f, &[acc.clone(), v.clone()])?;
-        } else {
-            map.insert(k.clone(), v.clone());
-        }
-        Ok(())
-    };
     for r in records {
         match keying {
             Keying::Pair => {
                 let (k, v) = pair(r)?;
-                fold(k, v)?;
+                fold_into(&mut map, k, v, f)?;
             }
             other => {
                 let (k, v) = other.split(r)?;
-                fold(&k, &v)?;
+                fold_into(&mut map, &k, &v, f)?;
             }
         }
     }
-    Ok(Rdd::hashed(into_partitions(map, partitions, Value::pair)))
+    Ok(PairRdd::from_map(map, partitions))
+}
+
+/// Folds `(key, value)` pairs per key with `f`.
+pub fn reduce_pairs<'a>(
+    pairs: impl Iterator<Item = (&'a Value, &'a Value)>,
+    partitions: usize,
+    f: &Func,
+) -> Result<PairRdd, OpError> {
+    let mut map: KeyMap<Value> = KeyMap::default();
+    for (k, v) in pairs {
+        fold_into(&mut map, k, v, f)?;
+    }
+    Ok(PairRdd::from_map(map, partitions))
+}
+
+#[inline]
+fn fold_into(map: &mut KeyMap<Value>, k: &Value, v: &Value, f: &Func) -> Result<(), OpError> {
+    if let Some(acc) = map.get_mut(k) {
+        *acc = call(f, &[acc.clone(), v.clone()])?;
+    } else {
+        map.insert(k.clone(), v.clone());
+    }
+    Ok(())
 }
 
 /// Deals a key map's entries into `partitions` hash partitions (insertion order kept).
@@ -82,7 +97,7 @@ pub fn into_partitions<V>(
 
 /// `reduceByKey(f)`: one `(key, value)` per key, values folded with `f`, e.g. `_ + _`.
 pub fn reduce_by_key(rdd: &Rdd, partitions: usize, f: &Func) -> Result<Rdd, OpError> {
-    reduce_by_key_iter(rdd.iter(), Keying::Pair, partitions, f)
+    Ok(reduce_by_key_iter(rdd.iter(), Keying::Pair, partitions, f)?.to_rdd())
 }
 
 /// `countByValue`: `(value, count)` per distinct record (`map((_, 1)).reduceByKey(_ + _)`).
@@ -103,50 +118,54 @@ pub fn count_by_value(rdd: &Rdd, partitions: usize) -> Rdd {
 
 /// `groupByKey`: `(key, List[value])` per key, values in arrival order.
 pub fn group_by_key(rdd: &Rdd, partitions: usize) -> Result<Rdd, OpError> {
-    group_iter(rdd.iter(), partitions, |v, out| {
-        out.push(v.clone());
-        Ok(())
-    })
+    Ok(group_pairs(rdd, partitions)?.to_rdd())
 }
 
-/// Concatenates the lists of `(key, List[value])` records per key (the combine step of
-/// `groupByKeyAndWindow`).
-pub fn concat_groups<'a>(
-    records: impl Iterator<Item = &'a Value>,
-    partitions: usize,
-) -> Result<Rdd, OpError> {
-    group_iter(records, partitions, |v, out| match v {
-        Value::List(items) => {
-            out.extend(items.iter().cloned());
-            Ok(())
-        }
-        other => Err(OpError::on(
-            std::slice::from_ref(other),
-            "expected a List of grouped values",
-        )),
-    })
-}
-
-fn group_iter<'a>(
-    records: impl Iterator<Item = &'a Value>,
-    partitions: usize,
-    mut add: impl FnMut(&Value, &mut Vec<Value>) -> Result<(), OpError>,
-) -> Result<Rdd, OpError> {
+/// [`group_by_key`] as unboxed pairs (what `groupByKeyAndWindow` keeps per batch).
+pub fn group_pairs(rdd: &Rdd, partitions: usize) -> Result<PairRdd, OpError> {
     let mut map: KeyMap<Vec<Value>> = KeyMap::default();
-    for r in records {
+    for r in rdd.iter() {
         let (k, v) = pair(r)?;
         match map.get_mut(k) {
-            Some(vs) => add(v, vs)?,
+            Some(vs) => vs.push(v.clone()),
             None => {
-                let mut vs = Vec::new();
-                add(v, &mut vs)?;
-                map.insert(k.clone(), vs);
+                map.insert(k.clone(), vec![v.clone()]);
             }
         }
     }
-    Ok(Rdd::hashed(into_partitions(map, partitions, |k, vs| {
-        Value::pair(k, Value::list(vs))
-    })))
+    Ok(lists(map, partitions))
+}
+
+fn lists(map: KeyMap<Vec<Value>>, partitions: usize) -> PairRdd {
+    PairRdd::from_map(
+        map.into_iter()
+            .map(|(k, vs)| (k, Value::list(vs)))
+            .collect(),
+        partitions,
+    )
+}
+
+/// Concatenates the `List` values per key (the combine step of `groupByKeyAndWindow`).
+pub fn concat_groups<'a>(
+    pairs: impl Iterator<Item = (&'a Value, &'a Value)>,
+    partitions: usize,
+) -> Result<Rdd, OpError> {
+    let mut map: KeyMap<Vec<Value>> = KeyMap::default();
+    for (k, v) in pairs {
+        let Value::List(items) = v else {
+            return Err(OpError::on(
+                std::slice::from_ref(v),
+                "expected a List of grouped values",
+            ));
+        };
+        match map.get_mut(k) {
+            Some(vs) => vs.extend(items.iter().cloned()),
+            None => {
+                map.insert(k.clone(), items.to_vec());
+            }
+        }
+    }
+    Ok(lists(map, partitions).to_rdd())
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 //! inverse gives wrong windows, exactly as in Spark. Keys whose value falls back to the zero
 //! stay (`("b", 0)`) unless a `filter` removes them.
 
-use crate::ops::keyed::{concat_groups, reduce_by_key_iter, Keying};
-use crate::rdd::{call, pair, truth, Func, KeyMap, OpError, Rdd};
+use crate::ops::keyed::{concat_groups, reduce_pairs};
+use crate::rdd::{call, pair, truth, Func, KeyMap, OpError, PairRdd, Rdd};
 use crate::value::Value;
 
 /// Parent times `p` with `lo < p <= hi`, multiples of `step`, after time zero; ascending.
@@ -47,17 +47,12 @@ pub fn window(covered: &[&Rdd]) -> Rdd {
 
 /// `reduceByKeyAndWindow(fn)` without an inverse: the per-batch reduced RDDs of the window
 /// reduced again by key (`reduceByKey(f).window(w, s).reduceByKey(f)`), e.g. `_ + _`.
-pub fn reduce_full(covered: &[&Rdd], f: &Func, partitions: usize) -> Result<Rdd, OpError> {
-    reduce_by_key_iter(
-        covered.iter().flat_map(|r| r.iter()),
-        Keying::Pair,
-        partitions,
-        f,
-    )
+pub fn reduce_full(covered: &[&PairRdd], f: &Func, partitions: usize) -> Result<Rdd, OpError> {
+    Ok(reduce_pairs(covered.iter().flat_map(|r| r.iter()), partitions, f)?.to_rdd())
 }
 
 /// `groupByKeyAndWindow`: the per-batch groups of the window, lists concatenated per key.
-pub fn group_full(covered: &[&Rdd], partitions: usize) -> Result<Rdd, OpError> {
+pub fn group_full(covered: &[&PairRdd], partitions: usize) -> Result<Rdd, OpError> {
     concat_groups(covered.iter().flat_map(|r| r.iter()), partitions)
 }
 
@@ -73,14 +68,13 @@ struct Slot {
 
 fn fold_in(
     slots: &mut [KeyMap<Slot>],
-    rdds: &[&Rdd],
+    rdds: &[&PairRdd],
     f: &Func,
     pick: fn(&mut Slot) -> &mut Option<Value>,
 ) -> Result<(), OpError> {
     let n = slots.len();
     for rdd in rdds {
-        for r in rdd.iter() {
-            let (k, v) = pair(r)?;
+        for (k, v) in rdd.iter() {
             let slot = slots[k.partition_of(n)].entry(k.clone()).or_default();
             let acc = pick(slot);
             *acc = Some(match acc.take() {
@@ -100,8 +94,8 @@ fn fold_in(
 /// E.g. `{"fn": "_ + _", "inverse": "_ - _", "window_ms": 30000, "slide_ms": 1000}`.
 pub fn reduce_incremental(
     prev: Option<&Rdd>,
-    old: &[&Rdd],
-    new: &[&Rdd],
+    old: &[&PairRdd],
+    new: &[&PairRdd],
     f: &Func,
     inverse: &Func,
     filter: Option<&Func>,
@@ -194,8 +188,14 @@ mod tests {
     #[test]
     fn incremental_keeps_zero_keys_and_reports_spark_error() {
         let prev = Rdd::parallelize(vec![kv("a", 2), kv("b", 1)], 2);
-        let old = Rdd::parallelize(vec![kv("b", 1), kv("a", 1)], 2);
-        let new = Rdd::parallelize(vec![kv("c", 5)], 2);
+        let pairs = |v: Vec<(&str, i64)>| PairRdd {
+            parts: vec![v
+                .into_iter()
+                .map(|(k, n)| (Value::str(k), Value::Int(n)))
+                .collect()],
+        };
+        let old = pairs(vec![("b", 1), ("a", 1)]);
+        let new = pairs(vec![("c", 5)]);
         let out = reduce_incremental(
             Some(&prev),
             &[&old],
