@@ -7,6 +7,7 @@ pub mod hooks;
 pub mod state;
 pub mod storage;
 pub mod ui;
+pub mod worker_protocol;
 
 /// Mounts the playground on the page's `<body>`: the wasm module's entry point.
 ///

@@ -12,11 +12,15 @@ use dstream_engine::{
 };
 use yew::Reducible;
 
+use crate::hooks::EngineWorker;
 use crate::ui::examples::{self, Example};
 use crate::ui::ops::{self, OpInfo};
+use crate::worker_protocol::{Reply, Request};
 
 /// Batches kept for the time axis and the node panels.
 pub const HISTORY_LEN: usize = 12;
+/// Ticks that may wait while the worker runs a batch (beyond that the page drops them).
+pub const MAX_QUEUED: usize = 1000;
 /// Batches kept for the metrics charts.
 pub const METRICS_LEN: usize = 60;
 /// Records per node the engine samples into each report (what the page can draw).
@@ -118,6 +122,18 @@ pub struct State {
     pub followed: Option<Followed>,
     /// Lines typed into each `textInput` node since the last tick: the next batch.
     pub typed: BTreeMap<String, String>,
+    /// The engine worker; batches run there (off the page's thread) once it is ready.
+    pub worker: Option<Shared<EngineWorker>>,
+    pub worker_ready: bool,
+    /// Bumped on every (re)start; worker replies of an older run are ignored.
+    pub generation: u64,
+    /// Whether the current run lives in the worker (else in `engine`, on this thread).
+    pub remote: bool,
+    /// The batch the worker is running: when it was due and when it was sent (page times).
+    pub in_flight: Option<(f64, f64)>,
+    /// Ticks that came due while a batch was still running, by due time: like Spark's job
+    /// queue, they wait, and their scheduling delay grows.
+    pub queued: VecDeque<f64>,
 }
 
 /// One batch's figures on the Streaming-tab charts.
@@ -169,6 +185,15 @@ pub enum Action {
         due_ms: f64,
         started_ms: f64,
     },
+    /// The engine worker was spawned (it is used once it says it is ready).
+    AttachWorker(Shared<EngineWorker>),
+    /// A message from the engine worker and the page time it arrived.
+    WorkerReply {
+        text: String,
+        at_ms: f64,
+    },
+    /// The worker could not start or crashed: run on the page's thread.
+    WorkerFailed(String),
     Play,
     Pause,
     TogglePlay,
@@ -213,6 +238,12 @@ impl State {
             selected: None,
             followed: None,
             typed: BTreeMap::new(),
+            worker: None,
+            worker_ready: false,
+            generation: 0,
+            remote: false,
+            in_flight: None,
+            queued: VecDeque::new(),
         };
         s.rebuild();
         s
@@ -221,6 +252,10 @@ impl State {
     /// Validates the spec and (re)starts the engine on it: an edit restarts the stream, as
     /// changing a DStream graph restarts a StreamingContext.
     pub fn rebuild(&mut self) {
+        self.generation += 1;
+        self.remote = false;
+        self.in_flight = None;
+        self.queued.clear();
         self.engine = None;
         self.batch_error = None;
         self.history = Shared(Rc::new(VecDeque::new()));
@@ -244,6 +279,7 @@ impl State {
                     .collect();
                 self.spec_errors = Vec::new();
                 self.engine = Some(Shared(Rc::new(RefCell::new(engine))));
+                self.load_remote();
             }
             Err(errors) => {
                 // Types from before the edit would be stale: the engine gives none for a
@@ -275,69 +311,172 @@ impl State {
         self.engine.is_some()
     }
 
+    /// Starts the current run in the worker, if it is ready.
+    fn load_remote(&mut self) {
+        let Some(worker) = self.worker.as_ref().filter(|_| self.worker_ready) else {
+            return;
+        };
+        let request = Request::Load {
+            generation: self.generation,
+            spec: self.spec.to_json(),
+            sample_limit: SAMPLE_LIMIT,
+        };
+        if let Ok(text) = serde_json::to_string(&request) {
+            worker.post(&text);
+            self.remote = true;
+        }
+    }
+
     fn tick(&mut self, due_ms: f64, started_ms: f64) {
+        if self.remote {
+            if self.in_flight.is_some() {
+                if self.queued.len() < MAX_QUEUED {
+                    self.queued.push_back(due_ms);
+                }
+            } else {
+                self.send_tick(due_ms, started_ms);
+            }
+            return;
+        }
         let Some(engine) = self.engine.clone() else {
             self.playing = false;
             return;
         };
         let mut engine = engine.0.borrow_mut();
-        for (node, text) in std::mem::take(&mut self.typed) {
-            let lines: Vec<Value> = text
-                .lines()
-                .filter(|l| !l.is_empty())
-                .map(Value::str)
-                .collect();
-            if lines.is_empty() {
-                continue;
-            }
-            if let Err(e) = engine.feed(&node, lines) {
+        for (node, lines) in self.take_typed() {
+            let records: Vec<Value> = lines.iter().map(|l| Value::str(l)).collect();
+            if let Err(e) = engine.feed(&node, records) {
                 self.spec_errors = vec![e];
                 self.playing = false;
                 return;
             }
         }
         match engine.tick() {
-            Ok(report) => {
-                self.batch_error = None;
-                self.batches_run = engine.batches_run();
-                let view = BatchView {
-                    report: Rc::new(report),
-                    batch_interval_ms: self.spec.batch_interval_ms,
-                    due_ms,
-                    started_ms,
-                };
-                let mut metrics = (*self.metrics.0).clone();
-                metrics.push_back(MetricPoint {
-                    batch: view.report.batch,
-                    input_rate: view.input_rate(),
-                    processing_ms: view.report.processing_ms,
-                    scheduling_delay_ms: view.scheduling_delay_ms(),
-                    total_delay_ms: view.total_delay_ms(),
-                    batch_interval_ms: view.batch_interval_ms,
-                });
-                while metrics.len() > METRICS_LEN {
-                    metrics.pop_front();
-                }
-                self.metrics = Shared(Rc::new(metrics));
-                if !view.report.outputs.is_empty() {
-                    let mut outputs = (*self.outputs.0).clone();
-                    for line in &view.report.outputs {
-                        outputs.insert(line.output.clone(), Rc::new(line.clone()));
-                    }
-                    self.outputs = Shared(Rc::new(outputs));
-                }
-                let mut history = (*self.history.0).clone();
-                history.push_back(view);
-                while history.len() > HISTORY_LEN {
-                    history.pop_front();
-                }
-                self.history = Shared(Rc::new(history));
-            }
+            Ok(report) => self.record(report, due_ms, started_ms),
             Err(e) => {
                 self.batch_error = Some(e);
                 self.playing = false;
             }
         }
+    }
+
+    /// The typed lines of every `textInput`, emptied: they are this tick's batch.
+    fn take_typed(&mut self) -> BTreeMap<String, Vec<String>> {
+        std::mem::take(&mut self.typed)
+            .into_iter()
+            .map(|(node, text)| {
+                let lines: Vec<String> = text
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                (node, lines)
+            })
+            .filter(|(_, lines)| !lines.is_empty())
+            .collect()
+    }
+
+    fn send_tick(&mut self, due_ms: f64, started_ms: f64) {
+        let typed = self.take_typed();
+        let Some(worker) = self.worker.as_ref() else {
+            return;
+        };
+        let request = Request::Tick {
+            generation: self.generation,
+            typed,
+        };
+        if let Ok(text) = serde_json::to_string(&request) {
+            worker.post(&text);
+            self.in_flight = Some((due_ms, started_ms));
+        }
+    }
+
+    fn on_reply(&mut self, text: &str, at_ms: f64) {
+        let Ok(reply) = serde_json::from_str::<Reply>(text) else {
+            return;
+        };
+        if let Reply::Ready = reply {
+            self.worker_ready = true;
+            if self.batches_run == 0 && self.engine.is_some() && !self.remote {
+                self.load_remote();
+            }
+            return;
+        }
+        if reply.generation() != self.generation || !self.remote {
+            return;
+        }
+        match reply {
+            Reply::Ready | Reply::Loaded { .. } => {}
+            Reply::Report { report, .. } => {
+                let (due, started) = self.in_flight.take().unwrap_or((at_ms, at_ms));
+                self.record(report.into(), due, started);
+                if let Some(next_due) = self.queued.pop_front() {
+                    self.send_tick(next_due, at_ms);
+                }
+            }
+            Reply::BatchError { error, .. } => {
+                self.batch_error = Some(error.into());
+                self.stop_remote_batches();
+            }
+            Reply::SpecErrors { errors, .. } => {
+                self.spec_errors = errors.into_iter().map(SpecError::from).collect();
+                self.stop_remote_batches();
+            }
+        }
+    }
+
+    fn stop_remote_batches(&mut self) {
+        self.playing = false;
+        self.in_flight = None;
+        self.queued.clear();
+    }
+
+    /// Stores one batch's report and its timing.
+    fn record(&mut self, report: BatchReport, due_ms: f64, started_ms: f64) {
+        self.batch_error = None;
+        self.batches_run = report.batch + 1;
+        let view = BatchView {
+            report: Rc::new(report),
+            batch_interval_ms: self.spec.batch_interval_ms,
+            due_ms,
+            started_ms,
+        };
+        let mut metrics = (*self.metrics.0).clone();
+        metrics.push_back(MetricPoint {
+            batch: view.report.batch,
+            input_rate: view.input_rate(),
+            processing_ms: view.report.processing_ms,
+            scheduling_delay_ms: view.scheduling_delay_ms(),
+            total_delay_ms: view.total_delay_ms(),
+            batch_interval_ms: view.batch_interval_ms,
+        });
+        while metrics.len() > METRICS_LEN {
+            metrics.pop_front();
+        }
+        self.metrics = Shared(Rc::new(metrics));
+        if !view.report.outputs.is_empty() {
+            let mut outputs = (*self.outputs.0).clone();
+            for line in &view.report.outputs {
+                outputs.insert(line.output.clone(), Rc::new(line.clone()));
+            }
+            self.outputs = Shared(Rc::new(outputs));
+        }
+        let mut history = (*self.history.0).clone();
+        history.push_back(view);
+        while history.len() > HISTORY_LEN {
+            history.pop_front();
+        }
+        self.history = Shared(Rc::new(history));
+    }
+
+    /// Replaces the pipeline (a gallery click), keeping the page's settings and worker.
+    fn load(&mut self, spec: PipelineSpec, example: Option<String>) {
+        self.spec = spec;
+        self.example = example;
+        self.playing = false;
+        self.selected = None;
+        self.typed.clear();
+        self.rebuild();
     }
 
     /// Applies an edit to the spec, then validates and restarts.
@@ -428,16 +567,10 @@ impl Reducible for State {
         match action {
             Action::LoadExample(slug) => {
                 if let Some(spec) = examples::find(&slug).and_then(|e: &Example| e.spec().ok()) {
-                    let speed = next.speed;
-                    next = State::with_spec(spec, Some(slug));
-                    next.speed = speed;
+                    next.load(spec, Some(slug));
                 }
             }
-            Action::LoadSpec(spec) => {
-                let speed = next.speed;
-                next = State::with_spec(spec, None);
-                next.speed = speed;
-            }
+            Action::LoadSpec(spec) => next.load(spec, None),
             Action::AddNode(op) => next.add_node(&op),
             Action::RemoveNode(id) => {
                 next.edit(|spec| {
@@ -498,8 +631,21 @@ impl Reducible for State {
                 next.typed.insert(node, text);
             }
             Action::Tick { due_ms, started_ms } => next.tick(due_ms, started_ms),
+            Action::AttachWorker(w) => next.worker = Some(w),
+            Action::WorkerReply { text, at_ms } => next.on_reply(&text, at_ms),
+            Action::WorkerFailed(_) => {
+                next.worker = None;
+                next.worker_ready = false;
+                if next.remote {
+                    // The run was in the worker: start it again on this thread.
+                    next.rebuild();
+                }
+            }
             Action::Play => next.playing = next.can_run(),
-            Action::Pause => next.playing = false,
+            Action::Pause => {
+                next.playing = false;
+                next.queued.clear();
+            }
             Action::TogglePlay => next.playing = !next.playing && next.can_run(),
             Action::Reset => {
                 next.playing = false;

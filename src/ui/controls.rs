@@ -103,6 +103,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <span class="clock-value" data-testid="batch-counter">{ s.batches_run }</span>
                 <span class="clock-label">{ "time" }</span>
                 <span class="clock-value">{ format!("{time} ms") }</span>
+                <span class="engine-mode" data-testid="engine-mode"
+                    title={if s.remote { "batches run in a Web Worker: the page stays smooth" } else { "batches run on the page's thread" }}>
+                    { if s.remote { "worker" } else { "page" } }
+                </span>
                 <span class={classes!("state-pill", if s.playing { "live" } else if runnable { "paused" } else { "blocked" })}>
                     { if s.playing { "running" } else if runnable { "paused" } else { "fix errors to run" } }
                 </span>

@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use crate::clock::tick_delay_ms;
 use crate::hooks::use_shortcuts::Shortcut;
-use crate::hooks::{now_ms, use_shortcuts, use_ticker};
-use crate::state::{Action, State};
+use crate::hooks::{now_ms, use_engine_worker, use_shortcuts, use_ticker, EngineWorker};
+use crate::state::{Action, Shared, State};
 use crate::ui::controls::Controls;
 use crate::ui::dag::Dag;
 use crate::ui::error_list::ErrorList;
@@ -38,6 +38,23 @@ pub fn Playground() -> Html {
             tick_delay_ms(state.spec.batch_interval_ms, state.speed),
             on_tick,
         );
+    }
+    {
+        let on_reply = {
+            let d = state.dispatcher();
+            Callback::from(move |(text, at_ms): (String, f64)| {
+                d.dispatch(Action::WorkerReply { text, at_ms })
+            })
+        };
+        let on_error = {
+            let d = state.dispatcher();
+            Callback::from(move |message: String| d.dispatch(Action::WorkerFailed(message)))
+        };
+        let on_spawn = {
+            let d = state.dispatcher();
+            Callback::from(move |w: Rc<EngineWorker>| d.dispatch(Action::AttachWorker(Shared(w))))
+        };
+        use_engine_worker(on_reply, on_error, on_spawn);
     }
     {
         let dispatcher = state.dispatcher();

@@ -49,14 +49,16 @@ try {
   );
   await page.click('[data-testid=pause]');
   const batches = Number(await page.locator('[data-testid=batch-counter]').textContent());
-  const processing = await page.locator('[data-testid=metric-processing] .metric-value').textContent();
-  const scheduling = await page.locator('[data-testid=metric-scheduling] .metric-value').textContent();
+  const mode = (await page.locator('[data-testid=engine-mode]').textContent()).trim();
+  const avg = async (id) => (await page.locator(`[data-testid=${id}] .scale`).last().textContent()).replace('avg ', '');
+  const processing = await avg('metric-processing');
+  const scheduling = await avg('metric-scheduling');
   const sorted = frames.slice(1).sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
   console.log(`source: firehose generator at ${rate}, speed 10x, ${seconds} s`);
   console.log(`frames: ${sorted.length} (${(sorted.length / seconds).toFixed(1)} fps)`);
   console.log(`frame time: median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
-  console.log(`batches run: ${batches} (${(batches / seconds).toFixed(1)} per s); last processing time ${processing}; last scheduling delay ${scheduling}`);
+  console.log(`batches run: ${batches} (${(batches / seconds).toFixed(1)} per s); engine in the ${mode}; processing time avg ${processing}, scheduling delay avg ${scheduling} (last 60 batches)`);
   if (browser.problems.length) console.log(`page problems:\n${browser.problems.join('\n')}`);
 } finally {
   await browser.close();

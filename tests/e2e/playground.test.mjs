@@ -67,6 +67,10 @@ async function loadExample(slug) {
   await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
 }
 
+test('batches run in the engine worker, off the page\'s thread', async () => {
+  await page.waitForFunction(() => document.querySelector('[data-testid=engine-mode]')?.textContent?.trim() === 'worker', null, { timeout: 10000 });
+});
+
 test('every gallery example loads with one click and shows its DAG', async () => {
   const entries = await page.locator('[data-testid^=example-]').count();
   assert.ok(entries >= 6, `only ${entries} gallery entries`);
@@ -159,12 +163,15 @@ test('space plays and pauses, the right arrow steps, speed and pause work', asyn
   await page.keyboard.press('Space');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=batch-counter]')?.textContent) >= 4);
   await page.keyboard.press('Space');
+  // A batch already running (in the engine worker) still finishes, as in Spark.
+  await page.waitForTimeout(300);
   const stopped = await counter();
   await page.waitForTimeout(400);
   assert.equal(await counter(), stopped, 'space must pause');
   await page.click('[data-testid=play]');
   await page.waitForFunction((s) => Number(document.querySelector('[data-testid=batch-counter]')?.textContent) > s, stopped);
   await page.click('[data-testid=pause]');
+  await page.waitForTimeout(300);
   const paused = await counter();
   await page.waitForTimeout(400);
   assert.equal(await counter(), paused, 'pause must stop the timer');
