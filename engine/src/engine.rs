@@ -653,6 +653,56 @@ mod tests {
         assert_eq!(at(2), ["(a,1)", "(b,2)", "(c,1)"]);
     }
 
+    fn sorted_lines(e: &mut Engine) -> Vec<Vec<String>> {
+        e.replay()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let mut v: Vec<String> = l.records.iter().map(|r| r.to_string()).collect();
+                v.sort();
+                v
+            })
+            .collect()
+    }
+
+    #[test]
+    fn group_by_key_and_window_concatenates_the_batches_groups() {
+        let mut e = engine(
+            r#"{"id": "q", "op": "queueStream", "batches": [[["a", 1], ["b", 2]], [["a", 3]], [["b", 4]]]},
+               {"id": "g", "op": "groupByKeyAndWindow", "inputs": ["q"], "window_ms": 2000},
+               {"id": "out", "op": "foreachRDD", "inputs": ["g"], "action": "collect"}"#,
+        );
+        let lines = sorted_lines(&mut e);
+        assert_eq!(lines[0], ["(a,List(1))", "(b,List(2))"]);
+        assert_eq!(lines[1], ["(a,List(1, 3))", "(b,List(2))"]);
+        assert_eq!(lines[2], ["(a,List(3))", "(b,List(4))"]);
+    }
+
+    #[test]
+    fn set_ops_between_streams_per_batch() {
+        let mut e = engine(
+            r#"{"id": "x", "op": "queueStream", "batches": [["a", "b", "b"], ["c"]]},
+               {"id": "y", "op": "queueStream", "batches": [["b", "z"], []]},
+               {"id": "u", "op": "union", "inputs": ["x", "y", "x"]},
+               {"id": "i", "op": "intersection", "inputs": ["x", "y"]},
+               {"id": "s", "op": "subtract", "inputs": ["x", "y"]},
+               {"id": "c", "op": "cartesian", "inputs": ["x", "y"]},
+               {"id": "uo", "op": "foreachRDD", "inputs": ["u"], "action": "count"},
+               {"id": "io", "op": "foreachRDD", "inputs": ["i"], "action": "collect"},
+               {"id": "so", "op": "foreachRDD", "inputs": ["s"], "action": "collect"},
+               {"id": "co", "op": "foreachRDD", "inputs": ["c"], "action": "count"}"#,
+        );
+        let lines = sorted_lines(&mut e);
+        assert_eq!(lines[0], ["8"]);
+        assert_eq!(lines[1], ["b"]);
+        assert_eq!(lines[2], ["a"]);
+        assert_eq!(lines[3], ["6"]);
+        assert_eq!(lines[4], ["2"]);
+        assert!(lines[5].is_empty());
+        assert_eq!(lines[6], ["c"]);
+        assert_eq!(lines[7], ["0"]);
+    }
+
     #[test]
     fn node_types_are_inferred_without_lambdas() {
         let e = engine(
