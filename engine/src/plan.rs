@@ -163,6 +163,8 @@ impl fmt::Debug for NodeOp {
 pub const MAX_BATCH_INTERVAL_MS: u64 = 86_400_000;
 /// Longest window or slide, in batch intervals.
 pub const MAX_WINDOW_BATCHES: u64 = 100_000;
+/// Most batches a replay runs.
+pub const MAX_TICKS: u64 = 1_000_000;
 /// Highest generator rate, records per second.
 pub const MAX_RATE_PER_S: u64 = 10_000_000;
 
@@ -397,6 +399,11 @@ pub fn validate(spec: &PipelineSpec) -> Result<Plan, Vec<SpecError>> {
         )));
     }
     let b = b.clamp(1, MAX_BATCH_INTERVAL_MS);
+    if spec.ticks.is_some_and(|t| t > MAX_TICKS) {
+        errors.push(SpecError::pipeline(format!(
+            "ticks must be at most {MAX_TICKS}"
+        )));
+    }
     let mut index: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, n) in spec.nodes.iter().enumerate() {
         if !valid_id(&n.id) {
