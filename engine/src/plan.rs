@@ -163,6 +163,8 @@ impl fmt::Debug for NodeOp {
 pub const MAX_BATCH_INTERVAL_MS: u64 = 86_400_000;
 /// Longest window or slide, in batch intervals.
 pub const MAX_WINDOW_BATCHES: u64 = 100_000;
+/// Most records a generator makes per batch.
+pub const MAX_GENERATED_PER_BATCH: u64 = 1_000_000;
 /// Most batches a replay runs.
 pub const MAX_TICKS: u64 = 1_000_000;
 /// Highest generator rate, records per second.
