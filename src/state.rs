@@ -474,7 +474,13 @@ impl State {
         self.spec = spec;
         self.example = example;
         self.playing = false;
-        self.selected = None;
+        // The first windowed node is what most examples are about: show its settings.
+        self.selected = self
+            .spec
+            .nodes
+            .iter()
+            .find(|n| ops::is_windowed(&n.op))
+            .map(|n| n.id.clone());
         self.typed.clear();
         self.rebuild();
     }

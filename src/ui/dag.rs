@@ -59,7 +59,7 @@ pub fn Dag(props: &DagProps) -> Html {
                     <path d={path} marker-end="url(#arrow)" />
                     <text class="edge-type" data-type={ty.clone()} x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="middle">
                         <title>{ format!("{from} → {to}: DStream[{ty}]") }</title>
-                        { truncate(&ty, 26) }
+                        { truncate(&ty, 22) }
                     </text>
                 </g>
             }
@@ -87,7 +87,7 @@ pub fn Dag(props: &DagProps) -> Html {
         } else {
             n.field("fn")
                 .and_then(|v| v.as_str())
-                .map(|f| truncate(f, 24))
+                .map(|f| truncate(f, 22))
                 .unwrap_or_default()
         };
         let badge = match report {
@@ -109,7 +109,7 @@ pub fn Dag(props: &DagProps) -> Html {
                 <title>{ format!("{} ({}){}", n.id, n.op, if n_errors > 0 { format!(": {n_errors} error(s)") } else { String::new() }) }</title>
                 <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="9" />
                 <rect class="node-stripe" width="5" height={NODE_H.to_string()} rx="2" />
-                <text class="node-id" x="14" y="20">{ truncate(&n.id, 16) }</text>
+                <text class="node-id" x="14" y="20">{ truncate(&n.id, 15) }</text>
                 <text class="node-op" x="14" y="36">{ &n.op }</text>
                 <text class="node-detail" x="14" y="50">{ detail }</text>
                 if !badge.is_empty() {

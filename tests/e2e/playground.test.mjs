@@ -133,6 +133,30 @@ test('the windowed word count fires on every second batch with the counts Spark 
   }
 });
 
+test('a pipeline is edited from the palette: add, configure, run, remove', async () => {
+  await loadExample('windowed-word-count');
+  await page.click('[data-testid=node-counts]');
+  await page.click('[data-testid=add-filter]');
+  await page.locator('[data-testid=node-filter]').waitFor();
+  await page.fill('[data-testid=field-filter-fn]', 'kv => kv._2 > 1');
+  await page.click('[data-testid=add-print]');
+  await page.locator('[data-testid=node-print]').waitFor();
+  assert.equal(await page.locator('[data-testid=error]').count(), 0);
+  await stepTo(2);
+  const out = await printed('print');
+  assert.equal(out.time, 'Time: 2000 ms');
+  assert.deepEqual(out.records.slice().sort(), ['(a,2)', '(b,2)']);
+  await page.screenshot({ path: join(RESULTS, 'edited-pipeline.png'), fullPage: false });
+
+  // Removing the filter leaves print without an input: refused before anything runs.
+  await page.click('[data-testid=node-filter]');
+  await page.click('[data-testid=remove-node]');
+  await page.locator('[data-testid=error]').first().waitFor();
+  assert.equal(await page.locator('[data-testid=node-filter]').count(), 0);
+  assert.match(await page.locator('[data-testid=error]').first().innerText(), /node `print`/);
+  assert.ok(await page.locator('[data-testid=play]').isDisabled());
+});
+
 test('a lambda with a type error shows the message at the node and column, and blocks play', async () => {
   await loadExample('windowed-word-count');
   await page.click('[data-testid=node-pairs]');
