@@ -215,7 +215,10 @@ impl Default for State {
                 ticks: None,
                 nodes: Vec::new(),
             });
-        State::with_spec(spec, examples::EXAMPLES.first().map(|e| e.slug.to_string()))
+        let mut s = State::with_spec(spec, None);
+        let spec = s.spec.clone();
+        s.load(spec, examples::EXAMPLES.first().map(|e| e.slug.to_string()));
+        s
     }
 }
 

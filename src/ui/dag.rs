@@ -131,7 +131,7 @@ pub fn Dag(props: &DagProps) -> Html {
     html! {
         <div class="dag-scroll">
             <svg class="dag" data-testid="dag" width={format!("{:.0}", lay.width)} height={format!("{:.0}", lay.height)}
-                style={format!("max-width: {:.0}px", lay.width)}
+                style={format!("max-width: {:.0}px; min-width: {:.0}px", lay.width, lay.width * 0.8)}
                 viewBox={format!("0 0 {:.0} {:.0}", lay.width, lay.height)} onclick={on_bg}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">

@@ -265,7 +265,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
     html! {
         <div class="timeline-wrap">
-            <svg class="timeline" data-testid="timeline" width={fmt(width)} height={fmt(height)} viewBox={format!("0 0 {} {}", fmt(width), fmt(height))}>
+            <svg class="timeline" data-testid="timeline" width={fmt(width)} height={fmt(height)}
+                style={format!("min-width: {:.0}px", width * 0.8)} viewBox={format!("0 0 {} {}", fmt(width), fmt(height))}>
                 { for band }
                 { for header }
                 { for rows }
