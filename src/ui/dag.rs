@@ -69,7 +69,8 @@ pub fn Dag(props: &DagProps) -> Html {
     let nodes = s.spec.nodes.iter().filter_map(|n| {
         let (x, y) = lay.pos.get(&n.id).copied()?;
         let report = latest.and_then(|v| v.report.nodes.iter().find(|r| r.id == n.id));
-        let n_errors = s.errors_of(&n.id).count();
+        let failed = s.batch_error.as_ref().is_some_and(|e| e.node == n.id);
+        let n_errors = s.errors_of(&n.id).count() + usize::from(failed);
         let family = ops::info(&n.op).map_or("unknown", |i| i.family);
         let selected = s.selected.as_deref() == Some(n.id.as_str());
         let fired = report.is_some_and(|r| r.fired);

@@ -176,6 +176,22 @@ test('a lambda with a type error shows the message at the node and column, and b
   assert.ok(!(await page.locator('[data-testid=play]').isDisabled()));
 });
 
+test('a lambda that fails at run time stops the batch and names node and record', async () => {
+  await loadExample('windowed-word-count');
+  await page.click('[data-testid=node-pairs]');
+  await page.fill('[data-testid=field-pairs-fn]', 'w => (w, w.toInt)');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=error]').length === 0);
+  await page.click('[data-testid=step]');
+  const error = page.locator('.batch-error[data-testid=error]');
+  await error.waitFor({ timeout: 5000 });
+  const text = await error.innerText();
+  assert.match(text, /batch 0/);
+  assert.match(text, /node `pairs`/);
+  assert.match(text, /"x"/, 'the failing record is named');
+  assert.equal(await counter(), 0, 'the failed batch did not count as run');
+  await page.screenshot({ path: join(RESULTS, 'runtime-error.png'), fullPage: false });
+});
+
 test('space plays and pauses, the right arrow steps, speed and pause work', async () => {
   await loadExample('windowed-word-count');
   const blur = () => page.evaluate(() => document.activeElement?.blur());
