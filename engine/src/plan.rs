@@ -7,14 +7,14 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::error::SpecError;
-use crate::lambda::EvalError;
-use crate::lambda::{self, Signature};
+use crate::lambda::{self, EvalError, Signature};
 use crate::ops::join::JoinKind;
 use crate::ops::keyed::Keying;
 use crate::ops::output::Action;
 use crate::rdd::{func, Func, DEFAULT_PARTITIONS};
 use crate::sources::generator::{Generator, Kind};
 use crate::sources::queue;
+use crate::spec::{NodeSpec, PipelineSpec};
 use crate::types::{unify, Type};
 use crate::value::Value;
 
@@ -559,8 +559,6 @@ pub fn validate(spec: &PipelineSpec) -> Result<Plan, Vec<SpecError>> {
         nodes,
     })
 }
-
-use crate::spec::{NodeSpec, PipelineSpec};
 
 /// A path `a → b → … → a` if node `later` (at or after `node`) reaches `node` via inputs.
 fn cycle_path(
