@@ -207,3 +207,23 @@ fn run_time_error_names_node_and_record() {
         &["node `nums`", "batch 1", "\"x\""],
     );
 }
+
+#[test]
+fn a_filter_that_drops_a_live_key_fails_as_in_spark() {
+    // `a` (1) is filtered out of the window at 1 s; when its batch leaves at 3 s there is no
+    // previous value and no new value: Spark's ReducedWindowedDStream throws.
+    assert_fails(
+        "neither",
+        &pipeline(
+            r#"{"id": "q", "op": "queueStream", "batches": [[["a", 1]], [], []]},
+               {"id": "w", "op": "reduceByKeyAndWindow", "inputs": ["q"], "fn": "_ + _",
+                "inverse": "_ - _", "filter": "kv => kv._2 > 1", "window_ms": 2000},
+               {"id": "out", "op": "foreachRDD", "inputs": ["w"], "action": "collect"}"#,
+        ),
+        &[
+            "node `w`",
+            "batch 2",
+            "Neither previous window has value for key, nor new values found",
+        ],
+    );
+}
