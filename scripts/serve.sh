@@ -4,5 +4,5 @@
 # `--port 9000` or `--release`).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-echo "serve: building and serving on http://127.0.0.1:8080/ (Ctrl-C stops)"
+echo "serve: trunk serve on http://127.0.0.1:8080/ (unless --port says otherwise); Ctrl-C stops"
 exec trunk serve "$@"
