@@ -14,6 +14,18 @@ SETUP_BROWSER=1 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 LOGS="$ROOT/target/test-logs"
 mkdir -p "$LOGS"
 CONFORMANCE_DIR="${DSTREAM_CONFORMANCE_DIR:-$ROOT/../shared/conformance}"
+CONFORMANCE_DIR="$(cd "$CONFORMANCE_DIR" 2>/dev/null && pwd || echo "$CONFORMANCE_DIR")"
+
+# webdriver.json names Debian's /usr/bin/chromium; another CHROMIUM gets a copy naming it.
+if [ "$CHROMIUM_BIN" != /usr/bin/chromium ]; then
+  node -e '
+    const fs = require("fs");
+    const caps = JSON.parse(fs.readFileSync("webdriver.json", "utf8"));
+    caps["goog:chromeOptions"].binary = process.argv[1];
+    fs.writeFileSync(process.argv[2], JSON.stringify(caps, null, 2));
+  ' "$CHROMIUM_BIN" "$LOGS/webdriver.json"
+  export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$LOGS/webdriver.json"
+fi
 
 STEPS=()
 declare -A STATUS SECS NOTE
