@@ -303,14 +303,25 @@ fn marbles(
             </circle>
         }
     });
-    let more = r.count.saturating_sub(drawn as u64);
+    let sampled = (r.count > drawn as u64).then(|| format!("{drawn} of {} records drawn", r.count));
     html! {
         <g class="marbles">
             { for dots }
-            <text class="col-count" x={fmt(x + COL_W / 2.0)} y={fmt(y0 + SOURCE_H - 8.0)} text-anchor="middle">
-                { if more > 0 { format!("{} (+{more})", r.count) } else { r.count.to_string() } }
+            <text class={classes!("col-count", sampled.is_some().then_some("sampled"))} x={fmt(x + COL_W / 2.0)} y={fmt(y0 + SOURCE_H - 8.0)} text-anchor="middle">
+                if let Some(t) = sampled { <title>{ t }</title> }
+                { compact_count(r.count) }
             </text>
         </g>
+    }
+}
+
+/// A record count that fits a batch column: `950`, `12.3k`, `100k`, `2.5M`.
+pub fn compact_count(n: u64) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=99_999 => format!("{:.1}k", n as f64 / 1000.0),
+        100_000..=999_999 => format!("{}k", n / 1000),
+        _ => format!("{:.1}M", n as f64 / 1_000_000.0),
     }
 }
 
