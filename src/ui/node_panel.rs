@@ -143,6 +143,7 @@ fn rdd_stats(r: &NodeReport) -> Html {
                 <span class="small muted">{ format!("{} partitions", r.partitions.len()) }</span>
             </span>
             if let Some(k) = r.state_keys { <span class="small">{ format!("{k} keys in state") }</span> }
+            <span class="small muted" title="time the engine spent on this node in this batch">{ format!("{:.1} ms", r.elapsed_ms) }</span>
         </div>
     }
 }
