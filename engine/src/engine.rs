@@ -20,20 +20,21 @@ use crate::types::Type;
 use crate::value::Value;
 
 /// A running pipeline.
+/// (`checkpoint.rs` snapshots and restores the crate-visible fields.)
 pub struct Engine {
-    spec: PipelineSpec,
-    plan: Plan,
-    batches_run: u64,
+    pub(crate) spec: PipelineSpec,
+    pub(crate) plan: Plan,
+    pub(crate) batches_run: u64,
     /// Per node: its computed RDDs by batch time.
-    history: Vec<BTreeMap<u64, RddRef>>,
+    pub(crate) history: Vec<BTreeMap<u64, RddRef>>,
     /// Per windowed node: the parent's per-batch reduced (or grouped) pairs by parent time.
-    reduced: Vec<BTreeMap<u64, Rc<PairRdd>>>,
+    pub(crate) reduced: Vec<BTreeMap<u64, Rc<PairRdd>>>,
     /// Per incremental window: the keyed window value at its last slide.
-    last_window: Vec<Option<(u64, RddRef)>>,
+    pub(crate) last_window: Vec<Option<(u64, RddRef)>>,
     /// Per output: the running value of `accumulate: true`.
-    accumulators: Vec<Option<Value>>,
+    pub(crate) accumulators: Vec<Option<Value>>,
     /// Per textInput: lines fed for the next tick.
-    pending: Vec<Vec<Value>>,
+    pub(crate) pending: Vec<Vec<Value>>,
     stopwatch: Option<Box<dyn Fn() -> f64>>,
     sample_limit: usize,
 }

@@ -4,6 +4,7 @@
 //! It knows nothing of the browser: the web app drives it through [`Engine`]'s `tick`, and
 //! the replay CLI and the tests drive it the same way natively.
 
+pub mod checkpoint;
 pub mod engine;
 pub mod error;
 pub mod lambda;
@@ -16,6 +17,7 @@ pub mod spec;
 pub mod types;
 pub mod value;
 
+pub use checkpoint::{Snapshot, SnapshotError};
 pub use engine::Engine;
 pub use error::{BatchError, SpecError};
 pub use plan::{validate, Plan};
