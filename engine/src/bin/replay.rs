@@ -1,39 +1,128 @@
 //! `replay PIPELINE.json`: runs a pipeline natively and prints one JSON line per output node
 //! per batch at which it fires. Bad input: a message on stderr naming the problem, exit 1,
 //! nothing on stdout (output is buffered until the whole run succeeded).
+//!
+//! Checkpoints, as a stopped and restarted driver: `replay --snapshot-after N FILE
+//! PIPELINE.json` runs the first N batches, prints their lines and writes the snapshot to
+//! FILE (atomically: a temporary file renamed over it); `replay --restore FILE
+//! PIPELINE.json` restores it and runs the remaining batches. The two outputs together are
+//! the lines of an uninterrupted run.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use dstream_engine::Engine;
+use dstream_engine::{Engine, PipelineSpec, Snapshot};
 
-fn run(path: &str) -> Result<String, Vec<String>> {
+const USAGE: &str = "usage: replay PIPELINE.json\n       replay --snapshot-after N FILE PIPELINE.json\n       replay --restore FILE PIPELINE.json";
+
+enum Mode {
+    Whole,
+    SnapshotAfter(u64, String),
+    Restore(String),
+}
+
+fn parse_args(args: &[String]) -> Result<(Mode, String), String> {
+    match args {
+        [path] if !path.starts_with("--") => Ok((Mode::Whole, path.clone())),
+        [flag, n, file, path] if flag == "--snapshot-after" => {
+            let n = n.parse::<u64>().map_err(|_| {
+                format!("--snapshot-after: N must be a batch count (0, 1, 2, ...), got `{n}`")
+            })?;
+            Ok((Mode::SnapshotAfter(n, file.clone()), path.clone()))
+        }
+        [flag, file, path] if flag == "--restore" => {
+            Ok((Mode::Restore(file.clone()), path.clone()))
+        }
+        _ => Err(USAGE.to_string()),
+    }
+}
+
+fn run_ticks(
+    engine: &mut Engine,
+    ticks: u64,
+    path: &str,
+    out: &mut String,
+) -> Result<(), Vec<String>> {
+    for _ in 0..ticks {
+        let report = engine
+            .tick()
+            .map_err(|e| vec![format!("{path}: run-time error: {e}")])?;
+        for l in report.outputs {
+            out.push_str(&l.to_json_line());
+            out.push('\n');
+        }
+    }
+    Ok(())
+}
+
+fn write_atomically(file: &str, bytes: &[u8]) -> Result<(), String> {
+    let tmp = format!("{file}.tmp");
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, file))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("{file}: cannot write the snapshot: {e}")
+        })
+}
+
+fn run(mode: &Mode, path: &str) -> Result<String, Vec<String>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| vec![format!("{path}: cannot read the pipeline: {e}")])?;
-    let mut engine = Engine::from_json(&text).map_err(|errors| {
+    let spec_errors = |errors: Vec<dstream_engine::SpecError>| {
         errors
             .iter()
             .map(|e| format!("{path}: {e}"))
             .collect::<Vec<_>>()
-    })?;
-    let lines = engine
-        .replay()
-        .map_err(|e| vec![format!("{path}: run-time error: {e}")])?;
+    };
     let mut out = String::new();
-    for l in lines {
-        out.push_str(&l.to_json_line());
-        out.push('\n');
+    match mode {
+        Mode::Whole => {
+            let mut engine = Engine::from_json(&text).map_err(spec_errors)?;
+            let ticks = engine.plan().ticks;
+            run_ticks(&mut engine, ticks, path, &mut out)?;
+        }
+        Mode::SnapshotAfter(n, file) => {
+            let mut engine = Engine::from_json(&text).map_err(spec_errors)?;
+            let ticks = engine.plan().ticks;
+            if *n > ticks {
+                return Err(vec![format!(
+                    "--snapshot-after {n}: the pipeline runs {ticks} batches, so N is at most {ticks}"
+                )]);
+            }
+            run_ticks(&mut engine, *n, path, &mut out)?;
+            write_atomically(file, &engine.snapshot().to_bytes()).map_err(|e| vec![e])?;
+        }
+        Mode::Restore(file) => {
+            let spec = PipelineSpec::from_json(&text).map_err(|e| spec_errors(vec![e]))?;
+            let bytes = std::fs::read(file)
+                .map_err(|e| vec![format!("{file}: cannot read the snapshot: {e}")])?;
+            let snapshot =
+                Snapshot::from_bytes(&bytes).map_err(|e| vec![format!("{file}: {e}")])?;
+            let saved = PipelineSpec::from_json(&snapshot.spec_json)
+                .map_err(|e| vec![format!("{file}: {e}")])?;
+            if saved != spec {
+                return Err(vec![format!(
+                    "{file}: the snapshot was taken of another pipeline than {path} (restart from the start, or snapshot this one)"
+                )]);
+            }
+            let mut engine = Engine::restore(snapshot).map_err(|e| vec![format!("{file}: {e}")])?;
+            let ticks = engine.plan().ticks.saturating_sub(engine.batches_run());
+            run_ticks(&mut engine, ticks, path, &mut out)?;
+        }
     }
     Ok(out)
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [path] = args.as_slice() else {
-        eprintln!("usage: replay PIPELINE.json");
-        return ExitCode::from(1);
+    let (mode, path) = match parse_args(&args) {
+        Ok(x) => x,
+        Err(m) => {
+            eprintln!("{m}");
+            return ExitCode::from(1);
+        }
     };
-    match run(path) {
+    match run(&mode, &path) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             if stdout
