@@ -2,8 +2,10 @@
 //! crate), so a learner's work survives a reload. Records are stored as JSON text, the same
 //! text a share link or the replay CLI reads.
 
+mod checkpoints;
 mod error;
 
+pub use checkpoints::{pointer_key, snapshot_key, CheckpointMeta, Recovery, KEEP};
 pub use error::StorageError;
 
 use idb::builder::{DatabaseBuilder, ObjectStoreBuilder};
