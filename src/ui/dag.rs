@@ -7,8 +7,11 @@ use yew::prelude::*;
 
 use crate::state::{Action, State};
 use crate::ui::duration;
-use crate::ui::layout::{layout, NODE_H, NODE_W};
+use crate::ui::layout::{layout, GAP_X, NODE_H, NODE_W};
 use crate::ui::ops;
+
+/// Characters of a type label that fit between two layers.
+const LABEL_CHARS: usize = ((GAP_X - 10.0) / 5.7) as usize;
 
 #[derive(Properties, PartialEq)]
 pub struct DagProps {
@@ -27,24 +30,29 @@ pub fn Dag(props: &DagProps) -> Html {
         .as_ref()
         .map(|f| crate::ui::follow::downstream(&s.spec, &f.node));
 
+    // Inputs arrive spread over the target's left side, so the edges of a join stay apart.
     let edges = s.spec.nodes.iter().flat_map(|n| {
         let to = pos.get(&n.id).copied();
+        let arity = n.inputs.len();
         n.inputs.iter().enumerate().filter_map(move |(k, input)| {
             let (x2, y2) = to?;
             let (x1, y1) = pos.get(input).copied()?;
+            let port = NODE_H * (k + 1) as f64 / (arity + 1) as f64;
             Some((
                 input.clone(),
                 n.id.clone(),
-                k,
                 x1 + NODE_W,
                 y1 + NODE_H / 2.0,
                 x2,
-                y2 + NODE_H / 2.0,
+                y2 + port,
             ))
         })
     });
+    // Every edge out of a node carries the node's record type: it is written once, at the
+    // node's output port, and every edge has it as its tooltip.
+    let mut labelled = std::collections::HashSet::new();
     let edges = edges
-        .map(|(from, to, k, x1, y1, x2, y2)| {
+        .map(|(from, to, x1, y1, x2, y2)| {
             let dx = ((x2 - x1) / 2.0).max(30.0);
             let path = format!(
                 "M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}",
@@ -52,15 +60,17 @@ pub fn Dag(props: &DagProps) -> Html {
                 x2 - dx
             );
             let ty = s.types.get(&from).cloned().unwrap_or_else(|| "?".into());
-            let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 6.0 + k as f64 * 12.0);
             let lit = followed.as_ref().is_some_and(|d| d.contains(&from) && d.contains(&to));
+            let first = labelled.insert(from.clone());
             html! {
                 <g class={classes!("edge", lit.then_some("lit"))} key={format!("{from}->{to}")}>
+                    <title>{ format!("{from} → {to}: DStream[{ty}]") }</title>
                     <path d={path} marker-end="url(#arrow)" />
-                    <text class="edge-type" data-type={ty.clone()} x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="middle">
-                        <title>{ format!("{from} → {to}: DStream[{ty}]") }</title>
-                        { truncate(&ty, 22) }
-                    </text>
+                    if first {
+                        <text class="edge-type" data-type={ty.clone()} x={format!("{:.1}", x1 + 5.0)} y={format!("{:.1}", y1 - 5.0)}>
+                            { truncate(&ty, LABEL_CHARS) }
+                        </text>
+                    }
                 </g>
             }
         })

@@ -9,7 +9,7 @@ use dstream_engine::NodeSpec;
 /// Node box size and the gaps between boxes, in SVG units.
 pub const NODE_W: f64 = 142.0;
 pub const NODE_H: f64 = 58.0;
-pub const GAP_X: f64 = 66.0;
+pub const GAP_X: f64 = 86.0;
 pub const GAP_Y: f64 = 22.0;
 pub const MARGIN: f64 = 16.0;
 
