@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::error::{BatchError, SpecError};
+use crate::ops::fused::{self, Chain};
 use crate::ops::output::run;
 use crate::ops::window::{covered, entering, leaving};
 use crate::ops::{join, keyed, state, stateless, transform, window};
@@ -177,10 +178,22 @@ impl Engine {
         let mut reports = Vec::with_capacity(n);
         let mut outputs = Vec::new();
         let mut input_records = 0;
+        let fusible = fused::fusible(&self.plan);
+        let mut chain: Option<Chain> = None;
         for i in 0..n {
             let node = &self.plan.nodes[i];
             let t0 = self.now();
             let fired = t.is_multiple_of(node.slide_ms);
+            if fusible.get(i) == Some(&true) {
+                // Runs later, record by record, inside the reduce it feeds; reported then.
+                chain = self.extend_chain(chain.take(), i, &staged, fired);
+                reports.push(NodeReport::idle(&node.id));
+                continue;
+            }
+            let fed = match chain.take() {
+                Some(c) => self.run_chain(i, &c, &mut staged, &mut reports, batch, t)?,
+                None => None,
+            };
             let fail = |e: OpError| BatchError {
                 batch,
                 time_ms: t,
@@ -194,7 +207,7 @@ impl Engine {
             let result: Option<RddRef> = match &node.op {
                 NodeOp::Window(w) => {
                     let r = self
-                        .compute_window(i, node, w, &mut staged, t, fired)
+                        .compute_window(i, node, w, &mut staged, t, fired, fed)
                         .map_err(fail)?;
                     if fired {
                         span = Some(WindowSpan {
@@ -240,6 +253,7 @@ impl Engine {
                     }
                     None => None,
                 },
+                NodeOp::ReduceByKey(..) if fed.is_some() => fed.map(|p| Rc::new(p.to_rdd())),
                 op => {
                     let ins: Option<Vec<RddRef>> =
                         node.inputs.iter().map(|&j| staged.out[j].clone()).collect();
@@ -278,14 +292,8 @@ impl Engine {
                     window: None,
                 },
                 (None, None) => NodeReport {
-                    id: node.id.clone(),
-                    fired: false,
-                    count: 0,
-                    partitions: Vec::new(),
-                    sample: Vec::new(),
                     elapsed_ms,
-                    state_keys: None,
-                    window: None,
+                    ..NodeReport::idle(&node.id)
                 },
             };
             reports.push(report);
@@ -303,8 +311,81 @@ impl Engine {
         })
     }
 
+    /// Adds fusible node `i` to the chain its input ends (or starts one at a computed input).
+    fn extend_chain(
+        &self,
+        chain: Option<Chain>,
+        i: usize,
+        staged: &Staged,
+        fired: bool,
+    ) -> Option<Chain> {
+        let input = self.plan.nodes[i].inputs[0];
+        match (fired, staged.out[input].clone(), chain) {
+            (false, _, _) => None,
+            (true, Some(source), _) => Some(Chain {
+                source,
+                nodes: vec![i],
+            }),
+            (true, None, Some(mut c)) if c.nodes.last() == Some(&input) => {
+                c.nodes.push(i);
+                Some(c)
+            }
+            _ => None,
+        }
+    }
+
+    /// Runs a fused chain into the reduce of node `sink`: its map-side pairs, with the fused
+    /// nodes' reports filled in. If anything fails, the chain's nodes are computed one by one
+    /// instead (into `staged`, and `None` returned), so the error is the unfused one.
+    fn run_chain(
+        &self,
+        sink: usize,
+        c: &Chain,
+        staged: &mut Staged,
+        reports: &mut [NodeReport],
+        batch: u64,
+        t: u64,
+    ) -> Result<Option<PairRdd>, BatchError> {
+        let limit = self.sample_limit;
+        if let Some((keying, f, parts)) = fused::sink_reduce(&self.plan.nodes[sink].op) {
+            if let Ok((pairs, taps)) = fused::reduce_by_key(&self.plan, c, keying, parts, f, limit)
+            {
+                for (&k, tap) in c.nodes.iter().zip(taps) {
+                    reports[k].fired = true;
+                    reports[k].count = tap.count();
+                    reports[k].partitions = tap.partitions;
+                    reports[k].sample = tap.sample;
+                }
+                return Ok(Some(pairs));
+            }
+        }
+        let mut input = c.source.clone();
+        for &k in &c.nodes {
+            let node = &self.plan.nodes[k];
+            let t0 = self.now();
+            let r = per_batch(&node.op, &[input]).map_err(|e| BatchError {
+                batch,
+                time_ms: t,
+                node: node.id.clone(),
+                record: e.record,
+                message: e.message,
+            })?;
+            input = Rc::new(r);
+            let report = &mut reports[k];
+            report.fired = true;
+            report.count = input.count();
+            report.partitions = input.partition_counts();
+            report.sample = input.iter().take(limit).cloned().collect();
+            report.elapsed_ms = self.now() - t0;
+            staged.out[k] = Some(input.clone());
+        }
+        Ok(None)
+    }
+
     /// A windowed node: records the parent's per-batch reduction at every parent time, and
     /// at its own slide times combines the covered ones (incrementally with an inverse).
+    /// `fed`: the reduction, already made by a fused chain.
+    #[allow(clippy::too_many_arguments)]
     fn compute_window(
         &self,
         i: usize,
@@ -313,10 +394,13 @@ impl Engine {
         staged: &mut Staged,
         t: u64,
         fired: bool,
+        fed: Option<PairRdd>,
     ) -> Result<Option<RddRef>, OpError> {
         let parent = node.inputs[0];
         let ps = w.parent_slide_ms;
-        if let Some(p) = staged.out[parent].clone() {
+        if let Some(pairs) = fed {
+            staged.reduced[i] = Some(Rc::new(pairs));
+        } else if let Some(p) = staged.out[parent].clone() {
             let pre = match &w.kind {
                 WindowKind::Plain => None,
                 WindowKind::Keyed {

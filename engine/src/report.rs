@@ -37,6 +37,22 @@ pub struct NodeReport {
     pub window: Option<WindowSpan>,
 }
 
+impl NodeReport {
+    /// The report of a node that computed nothing at this batch.
+    pub fn idle(id: &str) -> NodeReport {
+        NodeReport {
+            id: id.to_string(),
+            fired: false,
+            count: 0,
+            partitions: Vec::new(),
+            sample: Vec::new(),
+            elapsed_ms: 0.0,
+            state_keys: None,
+            window: None,
+        }
+    }
+}
+
 /// Which batches a windowed node's output covers.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct WindowSpan {

@@ -41,20 +41,74 @@ pub fn reduce_by_key_iter<'a>(
     partitions: usize,
     f: &Func,
 ) -> Result<PairRdd, OpError> {
-    let mut map: KeyMap<Value> = KeyMap::default();
+    let mut reducer = Reducer::new(keying, f);
     for r in records {
-        match keying {
+        reducer.push(r)?;
+    }
+    Ok(reducer.finish(partitions))
+}
+
+/// The map side of `reduceByKey`, fed one record at a time (from an RDD, or straight from a
+/// fused chain of narrow ops): per key, the values folded with `f` in arrival order.
+pub struct Reducer<'f> {
+    map: KeyMap<Value>,
+    keying: Keying,
+    f: &'f Func,
+}
+
+impl<'f> Reducer<'f> {
+    pub fn new(keying: Keying, f: &'f Func) -> Reducer<'f> {
+        Reducer {
+            map: KeyMap::default(),
+            keying,
+            f,
+        }
+    }
+
+    /// Folds in one record.
+    #[inline]
+    pub fn push(&mut self, r: &Value) -> Result<(), OpError> {
+        match self.keying {
             Keying::Pair => {
                 let (k, v) = pair(r)?;
-                fold_into(&mut map, k, v, f)?;
+                fold_into(&mut self.map, k, v, self.f)
             }
             other => {
                 let (k, v) = other.split(r)?;
-                fold_into(&mut map, &k, &v, f)?;
+                fold_into(&mut self.map, &k, &v, self.f)
             }
         }
     }
-    Ok(PairRdd::from_map(map, partitions))
+
+    /// Folds in one record this reducer may consume: a pair held nowhere else gives up its
+    /// key and value without copying them.
+    #[inline]
+    pub fn push_owned(&mut self, mut r: Value) -> Result<(), OpError> {
+        if let (Keying::Pair, Value::Tuple(items)) = (self.keying, &mut r) {
+            if let Some([k, v]) = std::rc::Rc::get_mut(items) {
+                let k = std::mem::replace(k, Value::Bool(false));
+                let v = std::mem::replace(v, Value::Bool(false));
+                return fold_owned(&mut self.map, k, v, self.f);
+            }
+        }
+        self.push(&r)
+    }
+
+    /// The folded pairs, dealt into `partitions` hash partitions.
+    pub fn finish(self, partitions: usize) -> PairRdd {
+        PairRdd::from_map(self.map, partitions)
+    }
+}
+
+#[inline]
+fn fold_owned(map: &mut KeyMap<Value>, k: Value, v: Value, f: &Func) -> Result<(), OpError> {
+    if let Some(acc) = map.get_mut(&k) {
+        let a = std::mem::replace(acc, Value::Bool(false));
+        *acc = call(f, &[a, v])?;
+    } else {
+        map.insert(k, v);
+    }
+    Ok(())
 }
 
 /// Folds `(key, value)` pairs per key with `f`.

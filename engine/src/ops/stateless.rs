@@ -22,7 +22,7 @@ fn per_partition(
     })
 }
 
-fn elements(v: Value, args: &[Value]) -> Result<Vec<Value>, OpError> {
+pub(crate) fn elements(v: Value, args: &[Value]) -> Result<Vec<Value>, OpError> {
     match v {
         Value::List(items) | Value::Tuple(items) => Ok(items.to_vec()),
         Value::Opt(None) => Ok(Vec::new()),

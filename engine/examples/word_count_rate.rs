@@ -1,0 +1,51 @@
+//! Windowed word count ticked by hand, printing words per second: a quick A/B companion to
+//! the criterion benchmark (`cargo run --release -p dstream-engine --example word_count_rate
+//! -- [window_batches] [ticks]`). Runs on the benchmark's allocator, mimalloc.
+
+use dstream_engine::Engine;
+use serde_json::json;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let window: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(30);
+    let ticks: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let spec = json!({
+        "version": 1,
+        "batch_interval_ms": 1000,
+        "nodes": [
+            {"id": "lines", "op": "generator", "kind": "words", "rate_per_s": 5000, "seed": 42},
+            {"id": "words", "op": "flatMap", "inputs": ["lines"], "fn": "line => line.split(\" \")"},
+            {"id": "pairs", "op": "map", "inputs": ["words"], "fn": "w => (w, 1)"},
+            {"id": "counts", "op": "reduceByKeyAndWindow", "inputs": ["pairs"],
+             "fn": "_ + _", "inverse": "_ - _", "window_ms": window * 1000, "slide_ms": 1000},
+            {"id": "out", "op": "foreachRDD", "inputs": ["counts"], "action": "count"}
+        ]
+    });
+    let mut e = match Engine::from_json(&spec.to_string()) {
+        Ok(e) => e,
+        Err(errs) => panic!("{errs:?}"),
+    };
+    e.set_sample_limit(10);
+    for _ in 0..window + 300 {
+        if let Err(err) = e.tick() {
+            panic!("{err}");
+        }
+    }
+    let mut words = 0;
+    let start = std::time::Instant::now();
+    for _ in 0..ticks {
+        match e.tick() {
+            Ok(r) => words += r.nodes[1].count,
+            Err(err) => panic!("{err}"),
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "window {window}: {:.2} M words/s, {:.1} us/tick",
+        words as f64 / secs / 1e6,
+        secs * 1e6 / ticks as f64
+    );
+}
