@@ -412,17 +412,17 @@ impl State {
             Reply::Ready | Reply::Loaded { .. } => {}
             Reply::Report { report, .. } => {
                 let (due, started) = self.in_flight.take().unwrap_or((at_ms, at_ms));
-                self.record(report.into(), due, started);
+                self.record(report, due, started);
                 if let Some(next_due) = self.queued.pop_front() {
                     self.send_tick(next_due, at_ms);
                 }
             }
             Reply::BatchError { error, .. } => {
-                self.batch_error = Some(error.into());
+                self.batch_error = Some(error);
                 self.stop_remote_batches();
             }
             Reply::SpecErrors { errors, .. } => {
-                self.spec_errors = errors.into_iter().map(SpecError::from).collect();
+                self.spec_errors = errors;
                 self.stop_remote_batches();
             }
         }

@@ -4,9 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use dstream_engine::{
-    BatchError, BatchReport, NodeReport, OutputLine, SpecError, Value, WindowSpan,
-};
+use dstream_engine::{BatchError, BatchReport, SpecError, Value};
 use serde::{Deserialize, Serialize};
 
 /// Page → worker.
@@ -35,15 +33,15 @@ pub enum Reply {
     },
     SpecErrors {
         generation: u64,
-        errors: Vec<SpecErrorMsg>,
+        errors: Vec<SpecError>,
     },
     Report {
         generation: u64,
-        report: ReportMsg,
+        report: BatchReport,
     },
     BatchError {
         generation: u64,
-        error: BatchErrorMsg,
+        error: BatchError,
     },
 }
 
@@ -55,183 +53,6 @@ impl Reply {
             | Reply::SpecErrors { generation, .. }
             | Reply::Report { generation, .. }
             | Reply::BatchError { generation, .. } => *generation,
-        }
-    }
-}
-
-/// `BatchReport` as it crosses the worker boundary (same fields).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ReportMsg {
-    pub batch: u64,
-    pub time_ms: u64,
-    pub nodes: Vec<NodeMsg>,
-    pub outputs: Vec<OutputMsg>,
-    pub input_records: u64,
-    pub processing_ms: f64,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct NodeMsg {
-    pub id: String,
-    pub fired: bool,
-    pub count: u64,
-    pub partitions: Vec<u64>,
-    pub sample: Vec<Value>,
-    pub elapsed_ms: f64,
-    pub state_keys: Option<u64>,
-    pub window: Option<(Vec<u64>, Vec<u64>, Vec<u64>)>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct OutputMsg {
-    pub batch: u64,
-    pub time_ms: u64,
-    pub output: String,
-    pub records: Vec<Value>,
-    pub ordered: bool,
-    pub more: bool,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct SpecErrorMsg {
-    pub node: Option<String>,
-    pub field: Option<String>,
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct BatchErrorMsg {
-    pub batch: u64,
-    pub time_ms: u64,
-    pub node: String,
-    pub record: Option<String>,
-    pub message: String,
-}
-
-impl From<&BatchReport> for ReportMsg {
-    fn from(r: &BatchReport) -> Self {
-        ReportMsg {
-            batch: r.batch,
-            time_ms: r.time_ms,
-            nodes: r
-                .nodes
-                .iter()
-                .map(|n| NodeMsg {
-                    id: n.id.clone(),
-                    fired: n.fired,
-                    count: n.count,
-                    partitions: n.partitions.clone(),
-                    sample: n.sample.clone(),
-                    elapsed_ms: n.elapsed_ms,
-                    state_keys: n.state_keys,
-                    window: n
-                        .window
-                        .as_ref()
-                        .map(|w| (w.covers.clone(), w.added.clone(), w.removed.clone())),
-                })
-                .collect(),
-            outputs: r
-                .outputs
-                .iter()
-                .map(|o| OutputMsg {
-                    batch: o.batch,
-                    time_ms: o.time_ms,
-                    output: o.output.clone(),
-                    records: o.records.clone(),
-                    ordered: o.ordered,
-                    more: o.more,
-                })
-                .collect(),
-            input_records: r.input_records,
-            processing_ms: r.processing_ms,
-        }
-    }
-}
-
-impl From<ReportMsg> for BatchReport {
-    fn from(r: ReportMsg) -> Self {
-        BatchReport {
-            batch: r.batch,
-            time_ms: r.time_ms,
-            nodes: r
-                .nodes
-                .into_iter()
-                .map(|n| NodeReport {
-                    id: n.id,
-                    fired: n.fired,
-                    count: n.count,
-                    partitions: n.partitions,
-                    sample: n.sample,
-                    elapsed_ms: n.elapsed_ms,
-                    state_keys: n.state_keys,
-                    window: n.window.map(|(covers, added, removed)| WindowSpan {
-                        covers,
-                        added,
-                        removed,
-                    }),
-                })
-                .collect(),
-            outputs: r
-                .outputs
-                .into_iter()
-                .map(|o| OutputLine {
-                    batch: o.batch,
-                    time_ms: o.time_ms,
-                    output: o.output,
-                    records: o.records,
-                    ordered: o.ordered,
-                    more: o.more,
-                })
-                .collect(),
-            input_records: r.input_records,
-            processing_ms: r.processing_ms,
-        }
-    }
-}
-
-impl From<&SpecError> for SpecErrorMsg {
-    fn from(e: &SpecError) -> Self {
-        SpecErrorMsg {
-            node: e.node.clone(),
-            field: e.field.clone(),
-            column: e.column,
-            message: e.message.clone(),
-        }
-    }
-}
-
-impl From<SpecErrorMsg> for SpecError {
-    fn from(e: SpecErrorMsg) -> Self {
-        SpecError {
-            node: e.node,
-            field: e.field,
-            column: e.column,
-            message: e.message,
-        }
-    }
-}
-
-impl From<&BatchError> for BatchErrorMsg {
-    fn from(e: &BatchError) -> Self {
-        BatchErrorMsg {
-            batch: e.batch,
-            time_ms: e.time_ms,
-            node: e.node.clone(),
-            record: e.record.clone(),
-            message: e.message.clone(),
-        }
-    }
-}
-
-impl From<BatchErrorMsg> for BatchError {
-    fn from(e: BatchErrorMsg) -> Self {
-        BatchError {
-            batch: e.batch,
-            time_ms: e.time_ms,
-            node: e.node,
-            record: e.record,
-            message: e.message,
         }
     }
 }
@@ -260,12 +81,9 @@ impl EngineHost {
             Ok(r) => self.serve(r),
             Err(e) => Reply::SpecErrors {
                 generation: self.generation,
-                errors: vec![SpecErrorMsg {
-                    node: None,
-                    field: None,
-                    column: None,
-                    message: format!("the engine worker got an unreadable request: {e}"),
-                }],
+                errors: vec![SpecError::pipeline(format!(
+                    "the engine worker got an unreadable request: {e}"
+                ))],
             },
         };
         serde_json::to_string(&reply).unwrap_or_else(|e| {
@@ -292,10 +110,7 @@ impl EngineHost {
                     }
                     Err(errors) => {
                         self.engine = None;
-                        Reply::SpecErrors {
-                            generation,
-                            errors: errors.iter().map(SpecErrorMsg::from).collect(),
-                        }
+                        Reply::SpecErrors { generation, errors }
                     }
                 }
             }
@@ -307,12 +122,9 @@ impl EngineHost {
                 else {
                     return Reply::SpecErrors {
                         generation,
-                        errors: vec![SpecErrorMsg {
-                            node: None,
-                            field: None,
-                            column: None,
-                            message: "no pipeline is loaded in the engine worker".into(),
-                        }],
+                        errors: vec![SpecError::pipeline(
+                            "no pipeline is loaded in the engine worker",
+                        )],
                     };
                 };
                 for (node, lines) in typed {
@@ -320,18 +132,15 @@ impl EngineHost {
                     if let Err(e) = engine.feed(&node, records) {
                         return Reply::SpecErrors {
                             generation,
-                            errors: vec![SpecErrorMsg::from(&e)],
+                            errors: vec![e],
                         };
                     }
                 }
                 match engine.tick() {
-                    Ok(report) => Reply::Report {
-                        generation,
-                        report: ReportMsg::from(&report),
-                    },
+                    Ok(report) => Reply::Report { generation, report },
                     Err(e) => Reply::BatchError {
                         generation,
-                        error: BatchErrorMsg::from(&e),
+                        error: e,
                     },
                 }
             }
@@ -369,7 +178,7 @@ mod tests {
         for _ in 0..4 {
             let want = direct.tick().expect("tick");
             let got = match serde_json::from_str::<Reply>(&host.handle(&tick)) {
-                Ok(Reply::Report { report, .. }) => BatchReport::from(report),
+                Ok(Reply::Report { report, .. }) => report,
                 other => panic!("expected a report, got {other:?}"),
             };
             assert_eq!(got.batch, want.batch);
@@ -382,6 +191,7 @@ mod tests {
                     (&g.id, g.fired, g.count, &g.sample),
                     (&w.id, w.fired, w.count, &w.sample)
                 );
+                assert_eq!((&g.partitions, g.state_keys), (&w.partitions, w.state_keys));
                 assert_eq!(g.window, w.window);
             }
         }

@@ -3,10 +3,10 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A problem in the pipeline spec, found before anything runs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecError {
     pub node: Option<String>,
     pub field: Option<String>,
@@ -69,7 +69,7 @@ impl fmt::Display for SpecError {
 impl std::error::Error for SpecError {}
 
 /// A run-time failure in one batch; the engine is left as it was before the tick.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchError {
     pub batch: u64,
     pub time_ms: u64,

@@ -1,12 +1,12 @@
 //! What one tick computed, for the UI to render and the replay CLI to print: per node counts,
 //! partitions, a sample, timings and window spans; per output node its emitted records.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::value::Value;
 
 /// Everything one batch (tick) computed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BatchReport {
     /// 0-based batch index.
     pub batch: u64,
@@ -21,7 +21,7 @@ pub struct BatchReport {
 }
 
 /// What one node computed at this batch.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NodeReport {
     pub id: String,
     /// `false`: this batch is not one of the node's slide times; nothing was computed.
@@ -54,7 +54,7 @@ impl NodeReport {
 }
 
 /// Which batches a windowed node's output covers.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WindowSpan {
     /// Batch indices in the window.
     pub covers: Vec<u64>,
@@ -65,7 +65,7 @@ pub struct WindowSpan {
 }
 
 /// One output node's emission at one batch.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OutputLine {
     pub batch: u64,
     pub time_ms: u64,
