@@ -7,6 +7,7 @@
 pub mod checkpoint;
 pub mod engine;
 pub mod error;
+pub mod fault;
 pub mod lambda;
 pub mod ops;
 pub mod plan;
