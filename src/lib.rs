@@ -2,6 +2,7 @@
 //! snapshots in IndexedDB. `start` is the wasm entry point trunk's page calls.
 
 pub mod app;
+pub mod checkpointing;
 pub mod clock;
 pub mod hooks;
 pub mod state;

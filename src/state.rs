@@ -134,6 +134,8 @@ pub struct State {
     /// Ticks that came due while a batch was still running, by due time: like Spark's job
     /// queue, they wait, and their scheduling delay grows.
     pub queued: VecDeque<f64>,
+    /// Checkpoints in IndexedDB: interval, kept snapshots, status (`checkpointing.rs`).
+    pub checkpoints: crate::checkpointing::Checkpoints,
 }
 
 /// One batch's figures on the Streaming-tab charts.
@@ -200,6 +202,8 @@ pub enum Action {
     Reset,
     SetSpeed(f64),
     SetBatchInterval(u64),
+    /// Checkpoint writes, restores and settings (`checkpointing.rs`).
+    Checkpoint(crate::checkpointing::CheckpointAction),
 }
 
 impl Default for State {
@@ -247,6 +251,7 @@ impl State {
             remote: false,
             in_flight: None,
             queued: VecDeque::new(),
+            checkpoints: Default::default(),
         };
         s.rebuild();
         s
@@ -410,6 +415,7 @@ impl State {
         }
         match reply {
             Reply::Ready | Reply::Loaded { .. } => {}
+            reply @ Reply::Snapshot { .. } => self.on_snapshot_reply(reply),
             Reply::Report { report, .. } => {
                 let (due, started) = self.in_flight.take().unwrap_or((at_ms, at_ms));
                 self.record(report, due, started);
@@ -470,6 +476,7 @@ impl State {
             history.pop_front();
         }
         self.history = Shared(Rc::new(history));
+        self.checkpoint_if_due();
     }
 
     /// Replaces the pipeline (a gallery click), keeping the page's settings and worker.
@@ -580,6 +587,7 @@ impl Reducible for State {
                 }
             }
             Action::LoadSpec(spec) => next.load(spec, None),
+            Action::Checkpoint(a) => next.on_checkpoint(a),
             Action::AddNode(op) => next.add_node(&op),
             Action::RemoveNode(id) => {
                 next.edit(|spec| {

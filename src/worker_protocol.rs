@@ -21,6 +21,8 @@ pub enum Request {
         generation: u64,
         typed: BTreeMap<String, Vec<String>>,
     },
+    /// The engine's checkpoint snapshot now (between batches), as bytes.
+    Snapshot { generation: u64 },
 }
 
 /// Worker → page.
@@ -43,6 +45,12 @@ pub enum Reply {
         generation: u64,
         error: BatchError,
     },
+    /// The answer to `Snapshot`: `dstream_engine::Snapshot::to_bytes` after `batches_run`.
+    Snapshot {
+        generation: u64,
+        batches_run: u64,
+        bytes: Vec<u8>,
+    },
 }
 
 impl Reply {
@@ -52,7 +60,8 @@ impl Reply {
             Reply::Loaded { generation }
             | Reply::SpecErrors { generation, .. }
             | Reply::Report { generation, .. }
-            | Reply::BatchError { generation, .. } => *generation,
+            | Reply::BatchError { generation, .. }
+            | Reply::Snapshot { generation, .. } => *generation,
         }
     }
 }
@@ -114,6 +123,23 @@ impl EngineHost {
                     }
                 }
             }
+            Request::Snapshot { generation } => match self
+                .engine
+                .as_ref()
+                .filter(|_| generation == self.generation)
+            {
+                Some(engine) => Reply::Snapshot {
+                    generation,
+                    batches_run: engine.batches_run(),
+                    bytes: engine.snapshot().to_bytes(),
+                },
+                None => Reply::SpecErrors {
+                    generation,
+                    errors: vec![SpecError::pipeline(
+                        "no pipeline is loaded in the engine worker to snapshot",
+                    )],
+                },
+            },
             Request::Tick { generation, typed } => {
                 let Some(engine) = self
                     .engine

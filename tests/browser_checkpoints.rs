@@ -204,5 +204,10 @@ async fn only_the_newest_snapshots_are_kept_and_a_rewind_replaces_later_ones() {
         index.iter().map(|m| m.batches_run).collect::<Vec<_>>(),
         [3, 4]
     );
+    assert!(storage
+        .checkpoint_bytes("checkpoint/wc/000000000005")
+        .await
+        .expect("read")
+        .is_none());
     storage.close();
 }

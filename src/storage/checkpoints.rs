@@ -122,6 +122,12 @@ impl Storage {
                 .await
                 .map_err(&fail)?;
             // 2. then the pointer (a rewind may rewrite a batch: the newer copy wins),
+            // Snapshots after this batch belong to a future a rewind abandoned.
+            let abandoned: Vec<CheckpointMeta> = index
+                .iter()
+                .filter(|m| m.batches_run > batches_run && m.key != key)
+                .cloned()
+                .collect();
             index.retain(|m| m.key != key && m.batches_run < batches_run);
             index.push(CheckpointMeta {
                 key: key.clone(),
@@ -129,11 +135,12 @@ impl Storage {
                 time_ms,
                 bytes: len,
             });
-            let dropped: Vec<CheckpointMeta> = if index.len() > KEEP {
+            let mut dropped: Vec<CheckpointMeta> = if index.len() > KEEP {
                 index.drain(..index.len() - KEEP).collect()
             } else {
                 Vec::new()
             };
+            dropped.extend(abandoned);
             let text = serde_json::to_string(&index).unwrap_or_default();
             os.put(
                 &JsValue::from_str(&text),

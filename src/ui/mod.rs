@@ -1,6 +1,7 @@
 //! The page's components (one `#[function_component]` and its `Props` per file) and the
 //! data modules they draw from (op catalog, gallery, layout, record following).
 
+pub mod checkpoint_bar;
 pub mod controls;
 pub mod dag;
 pub mod error_list;

@@ -10,6 +10,7 @@ use crate::clock::tick_delay_ms;
 use crate::hooks::use_shortcuts::Shortcut;
 use crate::hooks::{now_ms, use_engine_worker, use_shortcuts, use_ticker, EngineWorker};
 use crate::state::{Action, Shared, State};
+use crate::ui::checkpoint_bar::CheckpointBar;
 use crate::ui::controls::Controls;
 use crate::ui::dag::Dag;
 use crate::ui::error_list::ErrorList;
@@ -103,6 +104,7 @@ pub fn Playground() -> Html {
                 <section class="card axis-card">
                     <h2>{ "Time" }<span class="muted small">{ format!(" · batch interval {} · each column one batch, marbles a sample of its records", crate::ui::duration(s.spec.batch_interval_ms)) }</span></h2>
                     <Timeline state={s.clone()} on_action={on_action.clone()} />
+                    <CheckpointBar state={s.clone()} on_action={on_action.clone()} />
                     if s.followed.is_some() {
                         <button class="btn small" onclick={let cb = on_action.clone(); Callback::from(move |_: MouseEvent| cb.emit(Action::Follow(None)))}>
                             { format!("Stop following {}", s.followed.as_ref().map(|f| f.record.to_string()).unwrap_or_default()) }

@@ -1,0 +1,329 @@
+//! Checkpointing the playground, as `StreamingContext.checkpoint` + `getOrCreate`: every
+//! checkpoint interval the engine's snapshot goes to IndexedDB (`storage::checkpoints`); on
+//! page load the newest intact one is restored and the page says so; a kept snapshot
+//! clicked on the time axis rewinds the whole playground to it. Failures (a damaged snapshot,
+//! a refused write) become a message; the pipeline and the last good snapshot stay.
+//!
+//! The reducer stays synchronous: IndexedDB work runs in spawned futures that report back
+//! through the `sink` callback the checkpoint bar attaches, as `Action::Checkpoint`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use dstream_engine::{Engine, PipelineSpec, Snapshot};
+use yew::Callback;
+
+use crate::state::{Action, Shared, State, SAMPLE_LIMIT};
+use crate::storage::{CheckpointMeta, Recovery, Storage, APP_DATABASE};
+use crate::worker_protocol::{Reply, Request};
+
+/// The session's checkpoint directory: the snapshot carries its own pipeline, so a reload
+/// restores whatever was running.
+pub const SESSION: &str = "session";
+
+/// A status line under the time axis.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Info(String),
+    /// Something went wrong; what was kept is said in the text.
+    Error(String),
+}
+
+/// The page's checkpoint state.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Checkpoints {
+    /// Set by the learner (ms); `None`: Spark's default for the pipeline.
+    pub interval_ms: Option<u64>,
+    /// Kept snapshots, oldest first (marks on the time axis).
+    pub kept: Vec<CheckpointMeta>,
+    pub status: Option<Status>,
+    /// The snapshot the run continues from, if it was restored.
+    pub restored_from: Option<u64>,
+    /// Where spawned IndexedDB work reports; `None` (component tests): nothing is written.
+    pub sink: Option<Callback<Action>>,
+    /// `getOrCreate` finished: checkpoints may be written from now on.
+    pub ready: bool,
+}
+
+/// What the checkpoint machinery tells the reducer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CheckpointAction {
+    /// The checkpoint bar mounted: start `getOrCreate`.
+    Attach(Callback<Action>),
+    /// `getOrCreate`'s outcome: the snapshot to restore (with the reasons newer ones were
+    /// skipped), or nothing, or only reasons; and the kept list.
+    Found {
+        restore: Option<(CheckpointMeta, Vec<u8>)>,
+        problems: Vec<String>,
+        kept: Vec<CheckpointMeta>,
+    },
+    Written(Result<Vec<CheckpointMeta>, String>, u64),
+    SetInterval(Option<u64>),
+    /// Rewind to a kept snapshot (its key).
+    TravelTo(String),
+    /// A kept snapshot's bytes arrived (or why not).
+    Loaded(Result<(CheckpointMeta, Vec<u8>), String>),
+}
+
+fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_futures::spawn_local(f);
+    #[cfg(not(target_arch = "wasm32"))]
+    drop(f);
+}
+
+fn batches(n: u64) -> String {
+    if n == 1 {
+        "1 batch".into()
+    } else {
+        format!("{n} batches")
+    }
+}
+
+impl State {
+    /// The interval in effect: the learner's, else Spark's default for this pipeline.
+    pub fn checkpoint_interval_ms(&self) -> u64 {
+        self.checkpoints.interval_ms.unwrap_or_else(|| {
+            self.engine
+                .as_ref()
+                .map_or(10_000, |e| e.0.borrow().default_checkpoint_interval_ms())
+        })
+    }
+
+    pub(crate) fn on_checkpoint(&mut self, action: CheckpointAction) {
+        match action {
+            CheckpointAction::Attach(sink) => {
+                self.checkpoints.sink = Some(sink.clone());
+                spawn(async move {
+                    let found = match Storage::open(APP_DATABASE).await {
+                        Ok(storage) => {
+                            let kept = storage.checkpoints(SESSION).await.unwrap_or_default();
+                            let found = match storage.get_or_create(SESSION).await {
+                                Recovery::Fresh => CheckpointAction::Found {
+                                    restore: None,
+                                    problems: Vec::new(),
+                                    kept,
+                                },
+                                Recovery::Restored {
+                                    meta,
+                                    snapshot,
+                                    skipped,
+                                } => CheckpointAction::Found {
+                                    restore: Some((meta, snapshot.to_bytes())),
+                                    problems: skipped,
+                                    kept,
+                                },
+                                Recovery::Unusable(problems) => CheckpointAction::Found {
+                                    restore: None,
+                                    problems,
+                                    kept,
+                                },
+                            };
+                            storage.close();
+                            found
+                        }
+                        Err(e) => CheckpointAction::Found {
+                            restore: None,
+                            problems: vec![e.to_string()],
+                            kept: Vec::new(),
+                        },
+                    };
+                    sink.emit(Action::Checkpoint(found));
+                });
+            }
+            CheckpointAction::Found {
+                restore,
+                problems,
+                kept,
+            } => {
+                self.checkpoints.ready = true;
+                self.checkpoints.kept = kept;
+                let problem = (!problems.is_empty()).then(|| problems.join("; "));
+                match restore {
+                    Some((meta, bytes)) => match self.restore_bytes(&bytes) {
+                        Ok(()) => {
+                            let text = format!(
+                                "Restored the checkpoint after {} (t = {} ms): the next batch continues where the stream stopped.",
+                                batches(meta.batches_run),
+                                meta.time_ms
+                            );
+                            self.checkpoints.status = Some(match problem {
+                                Some(p) => Status::Error(format!(
+                                    "{p}. Kept the last good one instead. {text}"
+                                )),
+                                None => Status::Info(text),
+                            });
+                        }
+                        Err(e) => {
+                            self.checkpoints.status = Some(Status::Error(format!(
+                                "The checkpoint after {} cannot be restored: {e}. Started a new context.",
+                                batches(meta.batches_run)
+                            )))
+                        }
+                    },
+                    None => {
+                        self.checkpoints.status = Some(match problem {
+                            Some(p) => Status::Error(format!(
+                                "{p}. No usable checkpoint: started a new context; your pipeline is kept."
+                            )),
+                            None => Status::Info(
+                                "No checkpoint yet: started a new context.".into(),
+                            ),
+                        })
+                    }
+                }
+            }
+            CheckpointAction::Written(Ok(kept), n) => {
+                self.checkpoints.kept = kept;
+                self.checkpoints.status = Some(Status::Info(format!(
+                    "Checkpoint after {} saved ({} kept).",
+                    batches(n),
+                    self.checkpoints.kept.len()
+                )));
+            }
+            CheckpointAction::Written(Err(e), n) => {
+                let last = self
+                    .checkpoints
+                    .kept
+                    .last()
+                    .map(|m| format!("the one after {} is kept", batches(m.batches_run)))
+                    .unwrap_or_else(|| "there is no earlier one".into());
+                self.checkpoints.status = Some(Status::Error(format!(
+                    "The checkpoint after {} was not saved: {e}. The playground keeps running; {last}.",
+                    batches(n)
+                )));
+            }
+            CheckpointAction::SetInterval(ms) => self.checkpoints.interval_ms = ms,
+            CheckpointAction::TravelTo(key) => {
+                let Some(meta) = self.checkpoints.kept.iter().find(|m| m.key == key).cloned()
+                else {
+                    return;
+                };
+                let Some(sink) = self.checkpoints.sink.clone() else {
+                    return;
+                };
+                spawn(async move {
+                    let loaded = match Storage::open(APP_DATABASE).await {
+                        Ok(storage) => {
+                            let r = storage
+                                .load_checkpoint(&meta)
+                                .await
+                                .map(|s| (meta, s.to_bytes()));
+                            storage.close();
+                            r
+                        }
+                        Err(e) => Err(e.to_string()),
+                    };
+                    sink.emit(Action::Checkpoint(CheckpointAction::Loaded(loaded)));
+                });
+            }
+            CheckpointAction::Loaded(Ok((meta, bytes))) => match self.restore_bytes(&bytes) {
+                Ok(()) => {
+                    self.checkpoints.status = Some(Status::Info(format!(
+                        "Rewound to the checkpoint after {} (t = {} ms).",
+                        batches(meta.batches_run),
+                        meta.time_ms
+                    )))
+                }
+                Err(e) => self.checkpoints.status = Some(Status::Error(e)),
+            },
+            CheckpointAction::Loaded(Err(e)) => {
+                self.checkpoints.status = Some(Status::Error(format!(
+                    "{e}. The playground keeps running as it was."
+                )))
+            }
+        }
+    }
+
+    /// Replaces the run with the snapshot's: its pipeline, its batch count, its state. The
+    /// engine then runs on this thread (the worker keeps the run it had, ignored).
+    pub(crate) fn restore_bytes(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let snapshot = Snapshot::from_bytes(bytes).map_err(|e| e.to_string())?;
+        let spec = PipelineSpec::from_json(&snapshot.spec_json).map_err(|e| e.to_string())?;
+        let n = snapshot.batches_run;
+        let mut engine = Engine::restore(snapshot).map_err(|e| e.to_string())?;
+        engine.set_sample_limit(SAMPLE_LIMIT);
+        #[cfg(target_arch = "wasm32")]
+        if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+            engine.set_stopwatch(Box::new(move || perf.now()));
+        }
+        if self.spec != spec {
+            self.example = None;
+        }
+        self.spec = spec;
+        self.playing = false;
+        self.rebuild();
+        // Replies of the worker's fresh run belong to an older generation now.
+        self.generation += 1;
+        self.remote = false;
+        self.in_flight = None;
+        self.queued.clear();
+        self.engine = Some(Shared(Rc::new(RefCell::new(engine))));
+        self.batches_run = n;
+        self.checkpoints.restored_from = Some(n);
+        Ok(())
+    }
+
+    /// After every recorded batch: writes a snapshot when the batch time is a multiple of
+    /// the interval (the worker's run asks the worker for it).
+    pub(crate) fn checkpoint_if_due(&mut self) {
+        if !self.checkpoints.ready || self.checkpoints.sink.is_none() {
+            return;
+        }
+        let t = self.batches_run * self.spec.batch_interval_ms;
+        let interval = self.checkpoint_interval_ms();
+        if interval == 0 || t == 0 || t % interval != 0 {
+            return;
+        }
+        if self.remote {
+            if let Some(worker) = self.worker.as_ref() {
+                let request = Request::Snapshot {
+                    generation: self.generation,
+                };
+                if let Ok(text) = serde_json::to_string(&request) {
+                    worker.post(&text);
+                }
+            }
+            return;
+        }
+        let Some(engine) = self.engine.as_ref() else {
+            return;
+        };
+        let bytes = engine.0.borrow().snapshot().to_bytes();
+        self.write_snapshot(self.batches_run, bytes);
+    }
+
+    /// The worker's snapshot arrived.
+    pub(crate) fn on_snapshot_reply(&mut self, reply: Reply) {
+        if let Reply::Snapshot {
+            batches_run, bytes, ..
+        } = reply
+        {
+            self.write_snapshot(batches_run, bytes);
+        }
+    }
+
+    fn write_snapshot(&mut self, batches_run: u64, bytes: Vec<u8>) {
+        let Some(sink) = self.checkpoints.sink.clone() else {
+            return;
+        };
+        let time_ms = batches_run * self.spec.batch_interval_ms;
+        spawn(async move {
+            let written = match Storage::open(APP_DATABASE).await {
+                Ok(storage) => {
+                    let r = storage
+                        .write_checkpoint(SESSION, batches_run, time_ms, &bytes)
+                        .await
+                        .map_err(|e| e.to_string());
+                    storage.close();
+                    r
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            sink.emit(Action::Checkpoint(CheckpointAction::Written(
+                written,
+                batches_run,
+            )));
+        });
+    }
+}

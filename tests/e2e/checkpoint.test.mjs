@@ -1,0 +1,145 @@
+// End to end: checkpoints and getOrCreate in the built page. Six batches of the windowed
+// word count are checkpointed to IndexedDB; a reload restores them and the stream continues
+// at batch 7 with the same window state (its next output equals an uninterrupted run's); a
+// corrupted newest snapshot is named on reload and the last good one restored; a snapshot
+// mark rewinds the playground.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openBrowser, RESULTS, serveDist } from './support/harness.mjs';
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  await mkdir(RESULTS, { recursive: true });
+  server = await serveDist();
+  browser = await openBrowser();
+  page = browser.page;
+  await page.setViewportSize({ width: 1600, height: 1000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const counter = async () => Number(await page.locator('[data-testid=batch-counter]').textContent());
+const status = () => page.locator('[data-testid=checkpoint-status]');
+
+async function stepTo(n) {
+  while ((await counter()) < n) {
+    const before = await counter();
+    await page.click('[data-testid=step]');
+    await page.waitForFunction(
+      (b) => Number(document.querySelector('[data-testid=batch-counter]')?.textContent) > b,
+      before,
+    );
+  }
+  assert.equal(await counter(), n);
+}
+
+async function waitStatus(re) {
+  try {
+    await page.waitForFunction(
+      (src) => new RegExp(src).test(document.querySelector('[data-testid=checkpoint-status]')?.textContent ?? ''),
+      re.source,
+      { timeout: 20000 },
+    );
+  } catch (e) {
+    throw new Error(`checkpoint status never matched ${re}: it says "${await status().textContent()}"`);
+  }
+}
+
+async function printed(id) {
+  const text = await page.locator(`[data-testid=output-${id}] .print`).innerText();
+  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('---')).sort();
+}
+
+async function open() {
+  await page.locator('[data-testid=timeline]').waitFor({ timeout: 20000 });
+}
+
+test('a reload restores the checkpoint and the stream continues at batch 7 with the same state', async () => {
+  await page.goto(server.url);
+  await open();
+  await waitStatus(/No checkpoint yet: started a new context/);
+  await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every batch' });
+  await stepTo(6);
+  await waitStatus(/Checkpoint after 6 batches saved/);
+  assert.equal(await page.locator('[data-testid=snapshot-6]').count(), 1);
+
+  await page.reload();
+  await open();
+  await waitStatus(/Restored the checkpoint after 6 batches/);
+  assert.equal(await counter(), 6);
+  // The interval is a page setting (not saved): checkpoint every batch again.
+  await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every batch' });
+  await stepTo(7);
+  await stepTo(8);
+  const restored = await printed('out');
+  assert.ok(restored.some((l) => l.startsWith('Time: 8000 ms')), restored.join('|'));
+  await page.screenshot({ path: join(RESULTS, 'checkpoint-restored.png') });
+
+  // The same pipeline run without interruption gives the same output at batch 8.
+  await page.click('[data-testid=reset]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+  await stepTo(8);
+  assert.deepEqual(await printed('out'), restored);
+  assert.equal(await page.locator('[data-testid=error]').count(), 0);
+  assert.deepEqual(browser.problems, []);
+});
+
+test('a corrupted snapshot is named on reload, the last good one restored, and the page runs on', async () => {
+  await waitStatus(/Checkpoint after 8 batches saved/);
+  const damaged = await page.evaluate(
+    () =>
+      new Promise((ok, fail) => {
+        const req = indexedDB.open('dstream-playground');
+        req.onerror = () => fail(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction('snapshots', 'readwrite');
+          const store = tx.objectStore('snapshots');
+          const idx = store.get('checkpoint-index/session');
+          idx.onsuccess = () => {
+            const kept = JSON.parse(idx.result);
+            const newest = kept[kept.length - 1];
+            const get = store.get(newest.key);
+            get.onsuccess = () => {
+              const bytes = new Uint8Array(get.result);
+              bytes[bytes.length - 1] ^= 0x55;
+              store.put(bytes, newest.key);
+            };
+          };
+          tx.oncomplete = () => {
+            db.close();
+            ok(true);
+          };
+          tx.onerror = () => fail(tx.error);
+        };
+      }),
+  );
+  assert.ok(damaged);
+  await page.reload();
+  await open();
+  await waitStatus(/corrupted/);
+  const text = await status().innerText();
+  assert.match(text, /after batch 8/);
+  assert.match(text, /Kept the last good one/);
+  assert.match(text, /Restored the checkpoint after 7 batches/);
+  assert.equal(await status().getAttribute('role'), 'alert');
+  assert.equal(await counter(), 7);
+  await stepTo(8);
+  await page.screenshot({ path: join(RESULTS, 'checkpoint-corrupted.png') });
+
+  // Time travel: a mark rewinds the whole playground to its batch.
+  await page.click('[data-testid=snapshot-4]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '4');
+  await waitStatus(/Rewound to the checkpoint after 4 batches/);
+  await stepTo(6);
+  assert.deepEqual(browser.problems, []);
+});
