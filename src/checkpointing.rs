@@ -272,7 +272,7 @@ impl State {
         }
         let t = self.batches_run * self.spec.batch_interval_ms;
         let interval = self.checkpoint_interval_ms();
-        if interval == 0 || t == 0 || t % interval != 0 {
+        if interval == 0 || t == 0 || !t.is_multiple_of(interval) {
             return;
         }
         if self.remote {
