@@ -8,7 +8,8 @@ use std::fmt;
 use std::rc::Rc;
 
 use dstream_engine::{
-    validate, BatchError, BatchReport, Engine, NodeSpec, OutputLine, PipelineSpec, SpecError, Value,
+    validate, BatchError, BatchReport, Engine, Lineage, NodeSpec, OutputLine, PipelineSpec,
+    SpecError, Value,
 };
 use yew::Reducible;
 
@@ -120,6 +121,8 @@ pub struct State {
     pub speed: f64,
     pub selected: Option<String>,
     pub followed: Option<Followed>,
+    /// The engine's answer for `followed`: what derives from it in the last batch.
+    pub lineage: Option<Rc<Lineage>>,
     /// Lines typed into each `textInput` node since the last tick: the next batch.
     pub typed: BTreeMap<String, String>,
     /// The engine worker; batches run there (off the page's thread) once it is ready.
@@ -244,6 +247,7 @@ impl State {
             speed: 1.0,
             selected: None,
             followed: None,
+            lineage: None,
             typed: BTreeMap::new(),
             worker: None,
             worker_ready: false,
@@ -271,6 +275,7 @@ impl State {
         self.outputs = Shared(Rc::new(BTreeMap::new()));
         self.batches_run = 0;
         self.followed = None;
+        self.lineage = None;
         match Engine::new(self.spec.clone()) {
             Ok(mut engine) => {
                 engine.set_sample_limit(SAMPLE_LIMIT);
@@ -359,7 +364,10 @@ impl State {
                 return;
             }
         }
-        match engine.tick() {
+        let result = engine.tick();
+        // `record` asks the engine again for the followed record's lineage.
+        drop(engine);
+        match result {
             Ok(report) => self.record(report, due_ms, started_ms),
             Err(e) => {
                 self.batch_error = Some(e);
@@ -431,7 +439,54 @@ impl State {
                 self.spec_errors = errors;
                 self.stop_remote_batches();
             }
+            Reply::Lineage { lineage, .. } => {
+                let current = self
+                    .followed
+                    .as_ref()
+                    .is_some_and(|f| f.node == lineage.node && f.record == lineage.record);
+                if current {
+                    self.lineage = Some(Rc::new(lineage));
+                }
+            }
         }
+    }
+
+    /// Follows a record (or stops, with `None`): asks the engine which records of the last
+    /// batch derive from it. The answer arrives later when the run lives in the worker.
+    fn follow(&mut self, followed: Option<Followed>) {
+        self.followed = followed;
+        self.lineage = None;
+        self.request_lineage();
+    }
+
+    fn request_lineage(&mut self) {
+        let Some(f) = self.followed.clone() else {
+            return;
+        };
+        if self.remote {
+            let request = Request::Follow {
+                generation: self.generation,
+                node: f.node,
+                record: f.record,
+            };
+            if let (Some(worker), Ok(text)) =
+                (self.worker.as_ref(), serde_json::to_string(&request))
+            {
+                worker.post(&text);
+            }
+            return;
+        }
+        let Some(engine) = self.engine.clone() else {
+            return;
+        };
+        let answer = engine.0.borrow().follow(&f.node, &f.record);
+        self.lineage = Some(Rc::new(answer.unwrap_or_else(|e| Lineage {
+            node: f.node,
+            record: f.record,
+            batch: None,
+            nodes: Vec::new(),
+            reason: Some(e.to_string()),
+        })));
     }
 
     fn stop_remote_batches(&mut self) {
@@ -477,6 +532,9 @@ impl State {
         }
         self.history = Shared(Rc::new(history));
         self.checkpoint_if_due();
+        // A new batch: what the followed record became is asked again (it is in the past
+        // now, and the engine says so).
+        self.request_lineage();
     }
 
     /// Replaces the pipeline (a gallery click), keeping the page's settings and worker.
@@ -643,7 +701,7 @@ impl Reducible for State {
                 next.selected = Some(to);
             }
             Action::Select(id) => next.selected = id,
-            Action::Follow(f) => next.followed = f,
+            Action::Follow(f) => next.follow(f),
             Action::Type { node, text } => {
                 next.typed.insert(node, text);
             }
@@ -771,6 +829,31 @@ mod tests {
         assert_eq!(input, Some(2), "two non-empty lines");
         let s = tick(s);
         assert_eq!(s.latest().map(|v| v.report.input_records), Some(0));
+    }
+
+    #[test]
+    fn following_a_record_stores_the_engines_lineage_until_the_next_batch() {
+        let mut s =
+            Rc::new(State::default()).reduce(Action::LoadExample("windowed-word-count".into()));
+        for _ in 0..2 {
+            s = tick(s);
+        }
+        let s = s.reduce(Action::Follow(Some(Followed {
+            node: "lines".into(),
+            record: Value::str("b c"),
+        })));
+        let l = s.lineage.clone().expect("a local run answers at once");
+        assert_eq!(l.reason, None);
+        let c = |k: &str, n: i64| Value::pair(Value::str(k), Value::Int(n));
+        assert!(l.marks("counts", &c("b", 2)) && l.marks("counts", &c("c", 1)));
+        assert!(!l.marks("counts", &c("a", 2)) && !l.marks("counts", &c("x", 1)));
+        assert_eq!(l.of("words").map(|n| n.count), Some(2));
+        let s = tick(s);
+        let stale = s.lineage.clone().expect("asked again after the batch");
+        assert!(stale.reason.is_some(), "{stale:?}");
+        assert!(!stale.marks("counts", &c("b", 2)));
+        let s = s.reduce(Action::Follow(None));
+        assert!(s.followed.is_none() && s.lineage.is_none());
     }
 
     #[test]

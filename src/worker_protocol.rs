@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use dstream_engine::{BatchError, BatchReport, SpecError, Value};
+use dstream_engine::{BatchError, BatchReport, Lineage, SpecError, Value};
 use serde::{Deserialize, Serialize};
 
 /// Page → worker.
@@ -23,6 +23,12 @@ pub enum Request {
     },
     /// The engine's checkpoint snapshot now (between batches), as bytes.
     Snapshot { generation: u64 },
+    /// Which records of the last batch derive from `record` of node `node`.
+    Follow {
+        generation: u64,
+        node: String,
+        record: Value,
+    },
 }
 
 /// Worker → page.
@@ -51,6 +57,11 @@ pub enum Reply {
         batches_run: u64,
         bytes: Vec<u8>,
     },
+    /// The engine's answer to `Follow` (a failure is an empty lineage whose reason says why).
+    Lineage {
+        generation: u64,
+        lineage: Lineage,
+    },
 }
 
 impl Reply {
@@ -61,7 +72,8 @@ impl Reply {
             | Reply::SpecErrors { generation, .. }
             | Reply::Report { generation, .. }
             | Reply::BatchError { generation, .. }
-            | Reply::Snapshot { generation, .. } => *generation,
+            | Reply::Snapshot { generation, .. }
+            | Reply::Lineage { generation, .. } => *generation,
         }
     }
 }
@@ -170,6 +182,32 @@ impl EngineHost {
                     },
                 }
             }
+            Request::Follow {
+                generation,
+                node,
+                record,
+            } => {
+                let lineage = match self
+                    .engine
+                    .as_ref()
+                    .filter(|_| generation == self.generation)
+                {
+                    Some(engine) => engine.follow(&node, &record),
+                    None => Err(SpecError::pipeline(
+                        "no pipeline is loaded in the engine worker",
+                    )),
+                };
+                Reply::Lineage {
+                    generation,
+                    lineage: lineage.unwrap_or_else(|e| Lineage {
+                        node,
+                        record,
+                        batch: None,
+                        nodes: Vec::new(),
+                        reason: Some(e.to_string()),
+                    }),
+                }
+            }
         }
     }
 }
@@ -220,6 +258,57 @@ mod tests {
                 assert_eq!((&g.partitions, g.state_keys), (&w.partitions, w.state_keys));
                 assert_eq!(g.window, w.window);
             }
+        }
+    }
+
+    #[test]
+    fn a_follow_through_the_worker_equals_the_engines_lineage() {
+        let spec = crate::ui::examples::find("windowed-word-count")
+            .map(|e| e.json)
+            .unwrap_or_default();
+        let mut host = EngineHost::new(None);
+        let send = |host: &mut EngineHost, r: &Request| {
+            serde_json::from_str::<Reply>(
+                &host.handle(&serde_json::to_string(r).unwrap_or_default()),
+            )
+        };
+        let load = Request::Load {
+            generation: 1,
+            spec: spec.to_string(),
+            sample_limit: 24,
+        };
+        assert!(matches!(send(&mut host, &load), Ok(Reply::Loaded { .. })));
+        let mut direct = dstream_engine::Engine::from_json(spec).expect("example loads");
+        for _ in 0..2 {
+            let tick = Request::Tick {
+                generation: 1,
+                typed: BTreeMap::new(),
+            };
+            assert!(matches!(send(&mut host, &tick), Ok(Reply::Report { .. })));
+            direct.tick().expect("tick");
+        }
+        let line = Value::str("b c");
+        let follow = Request::Follow {
+            generation: 1,
+            node: "lines".into(),
+            record: line.clone(),
+        };
+        let got = match send(&mut host, &follow) {
+            Ok(Reply::Lineage { lineage, .. }) => lineage,
+            other => panic!("expected a lineage, got {other:?}"),
+        };
+        assert_eq!(Ok(&got), direct.follow("lines", &line).as_ref());
+        assert!(got.marks("counts", &Value::pair(Value::str("c"), Value::Int(1))));
+        let stale = Request::Follow {
+            generation: 0,
+            node: "lines".into(),
+            record: line,
+        };
+        match send(&mut host, &stale) {
+            Ok(Reply::Lineage { lineage, .. }) => {
+                assert!(lineage.nodes.is_empty() && lineage.reason.is_some())
+            }
+            other => panic!("expected an empty lineage, got {other:?}"),
         }
     }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::error::{BatchError, SpecError};
+use crate::lineage::Lineage;
 use crate::ops::fused::{self, Chain};
 use crate::ops::output::run;
 use crate::ops::window::{covered, entering, leaving};
@@ -36,6 +37,10 @@ pub struct Engine {
     pub(crate) accumulators: Vec<Option<Value>>,
     /// Per textInput: lines fed for the next tick.
     pub(crate) pending: Vec<Vec<Value>>,
+    /// Per node: its RDD at the last batch (`None`: not computed, or fused), and that
+    /// batch's time; what `follow` traces a record through.
+    pub(crate) last: Vec<Option<RddRef>>,
+    pub(crate) last_time: Option<u64>,
     stopwatch: Option<Box<dyn Fn() -> f64>>,
     sample_limit: usize,
 }
@@ -77,6 +82,8 @@ impl Engine {
             last_window: vec![None; n],
             accumulators: vec![None; n],
             pending: vec![Vec::new(); n],
+            last: vec![None; n],
+            last_time: None,
             stopwatch: default_stopwatch(),
             sample_limit: 20,
         })
@@ -487,6 +494,8 @@ impl Engine {
     }
 
     fn commit(&mut self, staged: Staged, t: u64) {
+        self.last.clone_from(&staged.out);
+        self.last_time = Some(t);
         for (i, node) in self.plan.nodes.iter().enumerate() {
             if let Some(r) = &staged.out[i] {
                 self.history[i].insert(t, r.clone());
@@ -515,6 +524,12 @@ impl Engine {
             }
         }
         self.accumulators = staged.accumulators;
+    }
+
+    /// Which records of the last batch derive from `record` of node `node` (see
+    /// `lineage.rs`); a record not in that batch gives an empty lineage with a reason.
+    pub fn follow(&self, node: &str, record: &Value) -> Result<Lineage, SpecError> {
+        self.lineage(node, record)
     }
 
     /// Runs the spec's `ticks` batches and returns every output line (replay CLI, tests).

@@ -25,10 +25,8 @@ pub fn Dag(props: &DagProps) -> Html {
     let lay = layout(&s.spec.nodes);
     let pos = &lay.pos;
     let latest = s.latest();
-    let followed = s
-        .followed
-        .as_ref()
-        .map(|f| crate::ui::follow::downstream(&s.spec, &f.node));
+    // Nodes where records derive from the followed one (the engine's lineage).
+    let derives = |id: &str| crate::ui::follow::share(s, id).is_some_and(|n| n.count > 0);
 
     // Inputs arrive spread over the target's left side, so the edges of a join stay apart.
     let edges = s.spec.nodes.iter().flat_map(|n| {
@@ -60,7 +58,7 @@ pub fn Dag(props: &DagProps) -> Html {
                 x2 - dx
             );
             let ty = s.types.get(&from).cloned().unwrap_or_else(|| "?".into());
-            let lit = followed.as_ref().is_some_and(|d| d.contains(&from) && d.contains(&to));
+            let lit = derives(&from) && derives(&to);
             let first = labelled.insert(from.clone());
             html! {
                 <g class={classes!("edge", lit.then_some("lit"))} key={format!("{from}->{to}")}>
@@ -84,7 +82,9 @@ pub fn Dag(props: &DagProps) -> Html {
         let family = ops::info(&n.op).map_or("unknown", |i| i.family);
         let selected = s.selected.as_deref() == Some(n.id.as_str());
         let fired = report.is_some_and(|r| r.fired);
-        let lit = followed.as_ref().is_some_and(|d| d.contains(&n.id));
+        let share = crate::ui::follow::share(s, &n.id);
+        let lit = share.is_some_and(|d| d.count > 0);
+        let derived = share.map(crate::ui::follow::derived_text);
         let detail = if ops::is_windowed(&n.op) {
             let w = n.field("window_ms").and_then(|v| v.as_u64()).unwrap_or(0);
             let sl = n.field("slide_ms").and_then(|v| v.as_u64());
@@ -117,7 +117,8 @@ pub fn Dag(props: &DagProps) -> Html {
                         (n_errors > 0).then_some("has-error"), fired.then_some("fired"), lit.then_some("lit"))}
                 transform={format!("translate({x:.1},{y:.1})")}
                 data-testid={format!("node-{}", n.id)} key={n.id.clone()} {onclick}>
-                <title>{ format!("{} ({}){}", n.id, n.op, if n_errors > 0 { format!(": {n_errors} error(s)") } else { String::new() }) }</title>
+                <title>{ format!("{} ({}){}{}", n.id, n.op, if n_errors > 0 { format!(": {n_errors} error(s)") } else { String::new() },
+                    derived.as_ref().map(|d| format!("\nfollowed record: {d}")).unwrap_or_default()) }</title>
                 <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="9" />
                 <rect class="node-stripe" width="5" height={NODE_H.to_string()} rx="2" />
                 <text class="node-id" x="14" y="20">{ truncate(&n.id, 15) }</text>
@@ -127,6 +128,11 @@ pub fn Dag(props: &DagProps) -> Html {
                     <g class="badge" transform={format!("translate({},{})", NODE_W - 8.0, 14)}>
                         <text text-anchor="end">{ badge }</text>
                     </g>
+                }
+                if let Some(d) = share.filter(|d| d.count > 0) {
+                    <text class="node-derived" x={(NODE_W - 8.0).to_string()} y={(NODE_H - 8.0).to_string()} text-anchor="end" data-testid={format!("derived-count-{}", n.id)}>
+                        { format!("↳ {} derive{}", d.count, if d.count == 1 { "s" } else { "" }) }
+                    </text>
                 }
                 if n_errors > 0 {
                     <text class="node-warn" x={(NODE_W - 10.0).to_string()} y={(NODE_H - 10.0).to_string()} text-anchor="end">{ "⚠" }</text>

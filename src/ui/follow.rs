@@ -1,81 +1,64 @@
-//! Following a clicked record through the DAG. The engine reports no lineage, so the page
-//! marks, in the followed node and everything downstream of it, the sampled records that
-//! carry the followed record's key or one of its words (display only: nothing is computed).
+//! Following a clicked record through the DAG, as the engine computed it (`Engine::follow`,
+//! stored in `State::lineage`): which records a node's panel, marbles and box highlight, and
+//! how many of the node's records derive from the followed one. Nothing is guessed here.
 
-use std::collections::HashSet;
+use dstream_engine::{NodeLineage, Value};
 
-use dstream_engine::{PipelineSpec, Value};
+use crate::state::State;
 
-/// The ids of `id` and every node downstream of it.
-pub fn downstream(spec: &PipelineSpec, id: &str) -> HashSet<String> {
-    let mut seen: HashSet<String> = HashSet::from([id.to_string()]);
-    loop {
-        let before = seen.len();
-        for n in &spec.nodes {
-            if n.inputs.iter().any(|i| seen.contains(i)) {
-                seen.insert(n.id.clone());
-            }
-        }
-        if seen.len() == before {
-            return seen;
-        }
-    }
+/// The followed record's share in node `id`, if the node is the clicked one or downstream.
+pub fn share<'a>(s: &'a State, id: &str) -> Option<&'a NodeLineage> {
+    s.lineage.as_ref().and_then(|l| l.of(id))
 }
 
-/// What a record is known by: the key of a pair, else its words.
-pub fn terms(followed: &Value) -> HashSet<String> {
-    if let Some((k, _)) = followed.as_pair() {
-        return HashSet::from([k.to_string()]);
-    }
-    let text = followed.to_string();
-    let mut t: HashSet<String> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '/' || c == '_' || c == '-'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect();
-    t.insert(text);
-    t
+/// Whether `record`, shown for node `id` at batch `batch`, derives from the followed record
+/// (the lineage is about one batch: records shown from another batch are never marked).
+pub fn marks(s: &State, id: &str, batch: u64, record: &Value) -> bool {
+    s.lineage
+        .as_ref()
+        .is_some_and(|l| l.batch == Some(batch) && l.marks(id, record))
 }
 
-/// Whether `record` looks like something the followed record became.
-pub fn related(terms: &HashSet<String>, record: &Value) -> bool {
-    let key = match record.as_pair() {
-        Some((k, _)) => k.to_string(),
-        None => record.to_string(),
-    };
-    terms.contains(&key) || terms.contains(&record.to_string())
+/// `3 records derive from it`, or why none do.
+pub fn derived_text(n: &NodeLineage) -> String {
+    match (n.count, n.all, &n.note) {
+        (0, _, Some(note)) => format!("nothing derives from it: {note}"),
+        (1, false, _) => "1 record derives from it".into(),
+        (c, false, _) => format!("{c} records derive from it"),
+        (c, true, _) => format!("all {c} derive from it (computed over the whole batch)"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dstream_engine::NodeSpec;
+    use std::rc::Rc;
+
+    use dstream_engine::Lineage;
 
     #[test]
-    fn a_line_is_followed_to_its_words_and_their_counts() {
-        let t = terms(&Value::str("x a b"));
-        assert!(related(&t, &Value::str("a")));
-        assert!(related(&t, &Value::pair(Value::str("b"), Value::Int(2))));
-        assert!(!related(&t, &Value::pair(Value::str("c"), Value::Int(1))));
-    }
-
-    #[test]
-    fn downstream_includes_descendants_only() {
-        let spec = PipelineSpec {
-            version: 1,
-            name: None,
-            description: None,
-            batch_interval_ms: 1000,
-            ticks: None,
-            nodes: vec![
-                NodeSpec::new("a", "queueStream", &[]),
-                NodeSpec::new("b", "map", &["a"]),
-                NodeSpec::new("c", "queueStream", &[]),
-                NodeSpec::new("d", "union", &["b", "c"]),
-            ],
-        };
-        let d = downstream(&spec, "b");
-        assert!(d.contains("b") && d.contains("d"));
-        assert!(!d.contains("a") && !d.contains("c"));
+    fn only_the_lineages_batch_and_records_are_marked() {
+        let mut s = State::default();
+        let a = Value::pair(Value::str("a"), Value::Int(1));
+        let b = Value::pair(Value::str("b"), Value::Int(1));
+        s.lineage = Some(Rc::new(Lineage {
+            node: "lines".into(),
+            record: Value::str("a"),
+            batch: Some(4),
+            nodes: vec![NodeLineage {
+                id: "pairs".into(),
+                count: 3,
+                all: false,
+                records: vec![a.clone()],
+                note: None,
+            }],
+            reason: None,
+        }));
+        assert!(marks(&s, "pairs", 4, &a));
+        assert!(!marks(&s, "pairs", 4, &b));
+        assert!(!marks(&s, "pairs", 3, &a), "another batch's record");
+        assert!(!marks(&s, "counts", 4, &a), "not in the lineage");
+        let share = share(&s, "pairs").expect("pairs is in it");
+        assert_eq!(derived_text(share), "3 records derive from it");
     }
 }

@@ -8,7 +8,7 @@ use dstream_engine::{NodeReport, OutputLine};
 use yew::prelude::*;
 
 use crate::state::{Action, Followed, State};
-use crate::ui::follow::{downstream, related, terms};
+use crate::ui::follow::{derived_text, marks, share};
 use crate::ui::ops;
 
 #[derive(Properties, PartialEq)]
@@ -65,11 +65,7 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
         })
     };
 
-    let follow = s
-        .followed
-        .as_ref()
-        .filter(|f| downstream(&s.spec, &f.node).contains(id))
-        .map(|f| terms(&f.record));
+    let derived = share(s, id).map(derived_text);
 
     let text = printed.as_ref().map(|(line, num)| {
         let out = line.spark_print(*num);
@@ -79,7 +75,7 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
             let record = i.checked_sub(3).and_then(|k| (k < *num).then(|| line.records.get(k)).flatten());
             match record {
                 Some(v) => {
-                    let lit = follow.as_ref().is_some_and(|t| related(t, v));
+                    let lit = marks(s, id, line.batch, v);
                     let cb = props.on_action.clone();
                     let f = Followed { node: id.clone(), record: v.clone() };
                     html! {
@@ -124,6 +120,7 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
                 if n_errors > 0 { <span class="warn">{ format!("⚠ {n_errors}") }</span> }
             </header>
             { stats }
+            if let Some(d) = derived { <p class="small derived" data-testid={format!("derived-{id}")}>{ d }</p> }
             { text.unwrap_or_else(|| html! { <div class="print empty">{ if is_output { "nothing emitted yet" } else { "" } }</div> }) }
         </article>
     }

@@ -110,6 +110,9 @@ pub fn Playground() -> Html {
                             { format!("Stop following {}", s.followed.as_ref().map(|f| f.record.to_string()).unwrap_or_default()) }
                         </button>
                     }
+                    if let Some(reason) = s.lineage.as_ref().and_then(|l| l.reason.clone()) {
+                        <p class="small muted follow-reason" data-testid="follow-reason">{ reason }</p>
+                    }
                 </section>
                 <section class="node-panels">{ for panels }</section>
                 <Metrics state={s.clone()} />

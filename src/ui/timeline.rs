@@ -3,14 +3,13 @@
 //! window covers highlighted, and for inverse windows the batches added and subtracted.
 //! Everything drawn comes from the engine's reports (`NodeReport::window`).
 
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use dstream_engine::{NodeReport, Value};
 use yew::prelude::*;
 
 use crate::state::{Action, Followed, State};
-use crate::ui::follow::{related, terms};
+use crate::ui::follow::marks;
 use crate::ui::{duration, ops};
 
 #[derive(Properties, PartialEq)]
@@ -70,12 +69,6 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         ((i as usize) < n_cols).then_some(LABEL_W + i as f64 * COL_W)
     };
     let interval = s.spec.batch_interval_ms;
-    let follow_terms: Option<(HashSet<String>, HashSet<String>)> = s.followed.as_ref().map(|f| {
-        (
-            terms(&f.record),
-            crate::ui::follow::downstream(&s.spec, &f.node),
-        )
-    });
 
     // The window to highlight: the selected windowed node's, else the first one's, latest firing.
     let focus_id = s
@@ -121,14 +114,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             let Some(r) = view.report.nodes.iter().find(|r| r.id == src.id) else {
                 continue;
             };
-            cells.push(marbles(
-                r,
-                x,
-                y0,
-                &src.id,
-                follow_terms.as_ref(),
-                &props.on_action,
-            ));
+            let lit = |v: &Value| marks(s, &src.id, view.report.batch, v);
+            cells.push(marbles(r, x, y0, &src.id, &lit, &props.on_action));
         }
         rows.push(html! {
             <g class="row source-row">
@@ -283,16 +270,15 @@ fn marbles(
     x: f64,
     y0: f64,
     node: &str,
-    follow: Option<&(HashSet<String>, HashSet<String>)>,
+    lit: &dyn Fn(&Value) -> bool,
     on_action: &Callback<Action>,
 ) -> Html {
     let shown = r.sample.iter().take(MAX_MARBLES);
     let drawn = r.sample.len().min(MAX_MARBLES);
-    let follows_here = follow.filter(|(_, nodes)| nodes.contains(node));
     let dots = shown.enumerate().map(|(i, v)| {
         let cx = x + 5.0 + (i % MARBLES_PER_ROW) as f64 * MARBLE_STEP + MARBLE_R;
         let cy = y0 + 10.0 + (i / MARBLES_PER_ROW) as f64 * MARBLE_STEP + MARBLE_R;
-        let lit = follows_here.is_some_and(|(t, _)| related(t, v));
+        let lit = lit(v);
         let cb = on_action.clone();
         let followed = Followed { node: node.to_string(), record: v.clone() };
         html! {
