@@ -10,7 +10,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use dstream_engine::{Engine, PipelineSpec, Snapshot};
+use dstream_engine::fault::{Fault, FaultConfig, FaultLab, FaultReport};
+use dstream_engine::{Engine, PipelineSpec, Snapshot, Value};
 use yew::Callback;
 
 use crate::state::{Action, Shared, State, SAMPLE_LIMIT};
@@ -43,6 +44,20 @@ pub struct Checkpoints {
     pub sink: Option<Callback<Action>>,
     /// `getOrCreate` finished: checkpoints may be written from now on.
     pub ready: bool,
+    /// The fault lab (`ui::fault_lab`): settings, input log, last checkpoint, totals.
+    pub lab: Shared<RefCell<FaultLab>>,
+    /// The run generation the lab's log belongs to.
+    pub lab_generation: u64,
+    /// What the last kill did (computed by the engine).
+    pub last_fault: Option<FaultReport>,
+    /// A kill waiting for the worker's snapshot (the run moves to this thread first).
+    pub pending_kill: Option<Fault>,
+}
+
+impl Default for Shared<RefCell<FaultLab>> {
+    fn default() -> Self {
+        Shared(Rc::new(RefCell::new(FaultLab::new(FaultConfig::default()))))
+    }
 }
 
 /// What the checkpoint machinery tells the reducer.
@@ -63,6 +78,10 @@ pub enum CheckpointAction {
     TravelTo(String),
     /// A kept snapshot's bytes arrived (or why not).
     Loaded(Result<(CheckpointMeta, Vec<u8>), String>),
+    /// The fault lab's settings changed.
+    Configure(FaultConfig),
+    /// Kill the receiver, an executor or the driver.
+    Kill(Fault),
 }
 
 fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
@@ -232,7 +251,72 @@ impl State {
                     "{e}. The playground keeps running as it was."
                 )))
             }
+            CheckpointAction::Configure(config) => {
+                self.checkpoints.lab.0.borrow_mut().config = config;
+            }
+            CheckpointAction::Kill(fault) => {
+                if self.remote {
+                    // The run lives in the worker: bring it here first (its snapshot), then kill.
+                    if let Some(worker) = self.worker.as_ref() {
+                        let request = Request::Snapshot {
+                            generation: self.generation,
+                        };
+                        if let Ok(text) = serde_json::to_string(&request) {
+                            worker.post(&text);
+                            self.checkpoints.pending_kill = Some(fault);
+                        }
+                    }
+                } else {
+                    self.kill_here(fault);
+                }
+            }
         }
+    }
+
+    /// The lab's log belongs to the current run; a new run starts a new log.
+    fn lab_for_run(&mut self) -> Shared<RefCell<FaultLab>> {
+        if self.checkpoints.lab_generation != self.generation {
+            let config = self.checkpoints.lab.0.borrow().config;
+            self.checkpoints.lab = Shared(Rc::new(RefCell::new(FaultLab::new(config))));
+            self.checkpoints.lab_generation = self.generation;
+        }
+        self.checkpoints.lab.clone()
+    }
+
+    /// Applies a kill to the engine on this thread; the engine computes what was lost.
+    fn kill_here(&mut self, fault: Fault) {
+        let Some(engine) = self.engine.clone() else {
+            return;
+        };
+        let lab = self.lab_for_run();
+        // Lines typed but not yet run are received records too.
+        let typed = std::mem::take(&mut self.typed);
+        let report = {
+            let mut engine = engine.0.borrow_mut();
+            for (node, text) in typed {
+                let lines: Vec<Value> = text
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(Value::str)
+                    .collect();
+                let _ = engine.feed(&node, lines);
+            }
+            let before = engine.batches_run();
+            let report = lab.0.borrow_mut().kill(&mut engine, fault);
+            (
+                report,
+                before != engine.batches_run() || fault == Fault::Driver,
+            )
+        };
+        let (report, replaced) = report;
+        if replaced {
+            // The driver restarted: the engine in the cell is a restored (or new) one.
+            let n = engine.0.borrow().batches_run();
+            let spec = self.spec.clone();
+            self.install_shared(engine, spec);
+            self.batches_run = n;
+        }
+        self.checkpoints.last_fault = Some(report);
     }
 
     /// Replaces the run with the snapshot's: its pipeline, its batch count, its state. The
@@ -241,32 +325,61 @@ impl State {
         let snapshot = Snapshot::from_bytes(bytes).map_err(|e| e.to_string())?;
         let spec = PipelineSpec::from_json(&snapshot.spec_json).map_err(|e| e.to_string())?;
         let n = snapshot.batches_run;
-        let mut engine = Engine::restore(snapshot).map_err(|e| e.to_string())?;
-        engine.set_sample_limit(SAMPLE_LIMIT);
-        #[cfg(target_arch = "wasm32")]
-        if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
-            engine.set_stopwatch(Box::new(move || perf.now()));
+        let engine = Engine::restore(snapshot.clone()).map_err(|e| e.to_string())?;
+        self.install_engine(engine, spec);
+        self.batches_run = n;
+        // A driver killed now recovers from this snapshot.
+        self.lab_for_run().0.borrow_mut().checkpointed(snapshot);
+        self.checkpoints.restored_from = Some(n);
+        Ok(())
+    }
+
+    /// Runs `engine` (a restored or fault-hit one) on this thread from now on.
+    fn install_engine(&mut self, engine: Engine, spec: PipelineSpec) {
+        self.install_shared(Shared(Rc::new(RefCell::new(engine))), spec);
+    }
+
+    fn install_shared(&mut self, engine: Shared<RefCell<Engine>>, spec: PipelineSpec) {
+        {
+            let mut e = engine.0.borrow_mut();
+            e.set_sample_limit(SAMPLE_LIMIT);
+            #[cfg(target_arch = "wasm32")]
+            if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+                e.set_stopwatch(Box::new(move || perf.now()));
+            }
         }
         if self.spec != spec {
             self.example = None;
         }
         self.spec = spec;
         self.playing = false;
+        let lab = self.checkpoints.lab.clone();
         self.rebuild();
         // Replies of the worker's fresh run belong to an older generation now.
         self.generation += 1;
         self.remote = false;
         self.in_flight = None;
         self.queued.clear();
-        self.engine = Some(Shared(Rc::new(RefCell::new(engine))));
-        self.batches_run = n;
-        self.checkpoints.restored_from = Some(n);
-        Ok(())
+        self.engine = Some(engine);
+        self.batches_run = 0;
+        // The same run goes on: the lab keeps its log and checkpoint.
+        self.checkpoints.lab = lab;
+        self.checkpoints.lab_generation = self.generation;
     }
 
     /// After every recorded batch: writes a snapshot when the batch time is a multiple of
     /// the interval (the worker's run asks the worker for it).
     pub(crate) fn checkpoint_if_due(&mut self) {
+        // The fault lab logs every batch's input counts (from the report, wherever it ran).
+        if let (Some(report), Some(engine)) = (
+            self.history.back().map(|v| v.report.clone()),
+            self.engine.clone(),
+        ) {
+            let lab = self.lab_for_run();
+            lab.0
+                .borrow_mut()
+                .after_tick(&engine.0.borrow(), &report, &[]);
+        }
         if !self.checkpoints.ready || self.checkpoints.sink.is_none() {
             return;
         }
@@ -299,6 +412,21 @@ impl State {
             batches_run, bytes, ..
         } = reply
         {
+            if let Some(fault) = self.checkpoints.pending_kill.take() {
+                let restored = Snapshot::from_bytes(&bytes)
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| Engine::restore(s).map_err(|e| e.to_string()));
+                match restored {
+                    Ok(engine) => {
+                        let spec = self.spec.clone();
+                        self.install_engine(engine, spec);
+                        self.batches_run = batches_run;
+                        self.kill_here(fault);
+                    }
+                    Err(e) => self.checkpoints.status = Some(Status::Error(e)),
+                }
+                return;
+            }
             self.write_snapshot(batches_run, bytes);
         }
     }
@@ -308,6 +436,9 @@ impl State {
             return;
         };
         let time_ms = batches_run * self.spec.batch_interval_ms;
+        if let Ok(snapshot) = Snapshot::from_bytes(&bytes) {
+            self.lab_for_run().0.borrow_mut().checkpointed(snapshot);
+        }
         spawn(async move {
             let written = match Storage::open(APP_DATABASE).await {
                 Ok(storage) => {

@@ -6,6 +6,7 @@ pub mod controls;
 pub mod dag;
 pub mod error_list;
 pub mod examples;
+pub mod fault_lab;
 pub mod follow;
 pub mod gallery;
 pub mod json_field;

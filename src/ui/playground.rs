@@ -14,6 +14,7 @@ use crate::ui::checkpoint_bar::CheckpointBar;
 use crate::ui::controls::Controls;
 use crate::ui::dag::Dag;
 use crate::ui::error_list::ErrorList;
+use crate::ui::fault_lab::FaultLabPanel;
 use crate::ui::gallery::Gallery;
 use crate::ui::metrics::Metrics;
 use crate::ui::node_editor::NodeEditor;
@@ -120,6 +121,7 @@ pub fn Playground() -> Html {
             <aside class="right">
                 <NodeEditor state={s.clone()} on_action={on_action.clone()} />
                 <Sources state={s.clone()} on_action={on_action.clone()} />
+                <FaultLabPanel state={s.clone()} on_action={on_action.clone()} />
             </aside>
         </div>
     }

@@ -143,3 +143,30 @@ test('a corrupted snapshot is named on reload, the last good one restored, and t
   await stepTo(6);
   assert.deepEqual(browser.problems, []);
 });
+
+test('the fault lab shows what a kill loses, as the engine counts it, and the stream runs on', async () => {
+  await page.click('[data-testid=example-windowed-word-count]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+  await page.selectOption('[data-testid=fault-mode]', 'push');
+  await page.selectOption('[data-testid=fault-replication]', '1');
+  await stepTo(4);
+  // Batch 4 is ["c c"]: one record, still in the receiver's buffer on executor 0.
+  await page.click('[data-testid=kill-executor-0]');
+  await page.locator('[data-testid=fault-report]').waitFor();
+  assert.equal(await page.locator('[data-testid=fault-last-lost]').innerText(), '1 lost');
+  assert.match(await page.locator('[data-testid=fault-totals]').innerText(), /Records lost: 1 · recovered: 0/);
+  assert.ok((await page.locator('[data-testid=fault-recomputed] li').count()) > 0);
+  await stepTo(5);
+  assert.equal((await page.locator('[data-testid=node-lines] .badge').textContent()).trim(), '0');
+
+  // A driver killed after a checkpoint comes back at the checkpoint's batch.
+  await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every 2 batches' });
+  await stepTo(7);
+  await page.click('[data-testid=kill-driver]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '6');
+  assert.match(await page.locator('[data-testid=fault-report]').innerText(), /restored from the checkpoint after batch 6/);
+  await stepTo(8);
+  await page.screenshot({ path: join(RESULTS, 'fault-lab.png') });
+  assert.equal(await page.locator('[data-testid=error]').count(), 0);
+  assert.deepEqual(browser.problems, []);
+});

@@ -1,0 +1,135 @@
+//! The fault lab: Spark Streaming's fault tolerance made visible. The learner picks the
+//! receiver mode (push/unreliable or pull/replayable), the write-ahead log and the
+//! replication factor, then kills the receiver, an executor or the driver. What was lost,
+//! recovered, recomputed from lineage or replayed from the checkpoint comes from the engine
+//! (`dstream_engine::fault`); this panel only shows it.
+
+use std::rc::Rc;
+
+use dstream_engine::fault::{Fault, FaultConfig, ReceiverMode};
+use yew::prelude::*;
+
+use crate::checkpointing::CheckpointAction;
+use crate::state::{Action, State};
+use crate::ui::event_value;
+
+#[derive(Properties, PartialEq)]
+pub struct FaultLabProps {
+    pub state: Rc<State>,
+    pub on_action: Callback<Action>,
+}
+
+#[function_component]
+pub fn FaultLabPanel(props: &FaultLabProps) -> Html {
+    let s = &props.state;
+    let lab = s.checkpoints.lab.0.borrow();
+    let config = lab.config;
+    let configure = |f: fn(FaultConfig, &str) -> FaultConfig| {
+        let cb = props.on_action.clone();
+        Callback::from(move |e: Event| {
+            let v = event_value(&e);
+            cb.emit(Action::Checkpoint(CheckpointAction::Configure(f(
+                config, &v,
+            ))));
+        })
+    };
+    let on_mode = configure(|mut c, v| {
+        c.mode = if v == "pull" {
+            ReceiverMode::Pull
+        } else {
+            ReceiverMode::Push
+        };
+        c
+    });
+    let on_replication = configure(|mut c, v| {
+        c.replication = if v == "1" { 1 } else { 2 };
+        c
+    });
+    let on_wal = {
+        let cb = props.on_action.clone();
+        Callback::from(move |e: Event| {
+            use wasm_bindgen::JsCast;
+            let on = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|i| i.checked());
+            cb.emit(Action::Checkpoint(CheckpointAction::Configure(
+                FaultConfig { wal: on, ..config },
+            )));
+        })
+    };
+    let kill = |fault: Fault| {
+        let cb = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(Action::Checkpoint(CheckpointAction::Kill(fault)))
+        })
+    };
+    let checkpoint = match lab.checkpoint_batch() {
+        Some(n) => format!("last checkpoint: after batch {n}"),
+        None => "no checkpoint yet (a driver kill loses everything)".to_string(),
+    };
+    let last = s.checkpoints.last_fault.as_ref().map(|r| {
+        let recomputed = r.recomputed.iter().map(|p| {
+            html! {
+                <li>{ format!("{} partition {}: {} records, {} batch(es) of lineage", p.node, p.partition, p.records, p.lineage_batches) }</li>
+            }
+        });
+        html! {
+            <div class="fault-report" data-testid="fault-report">
+                <p>
+                    <strong data-testid="fault-last-lost">{ format!("{} lost", r.lost) }</strong>
+                    { " · " }
+                    <strong data-testid="fault-last-recovered">{ format!("{} recovered", r.recovered) }</strong>
+                    if let Some(n) = r.restored_from {
+                        { format!(" · restored from the checkpoint after batch {n}") }
+                    }
+                    if !r.replayed_batches.is_empty() {
+                        { format!(" · replays batches {:?}", r.replayed_batches) }
+                    }
+                </p>
+                <ul class="small">{ for r.notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
+                if !r.recomputed.is_empty() {
+                    <p class="small muted">{ "Recomputed from lineage:" }</p>
+                    <ul class="small" data-testid="fault-recomputed">{ for recomputed }</ul>
+                }
+            </div>
+        }
+    });
+    html! {
+        <section class="card fault-lab" data-testid="fault-lab">
+            <h2>{ "Fault lab" }</h2>
+            <p class="small muted">
+                { "Records received for the next batch sit in blocks on 2 executors (the last one still in the receiver's buffer). Kill something and see what survives." }
+            </p>
+            <label class="control">
+                <span>{ "receiver" }</span>
+                <select data-testid="fault-mode" onchange={on_mode}>
+                    <option value="push" selected={config.mode == ReceiverMode::Push}>{ "push (unreliable)" }</option>
+                    <option value="pull" selected={config.mode == ReceiverMode::Pull}>{ "pull (replayable)" }</option>
+                </select>
+            </label>
+            <label class="control">
+                <span>{ "replication" }</span>
+                <select data-testid="fault-replication" onchange={on_replication}>
+                    <option value="1" selected={config.replication == 1}>{ "1" }</option>
+                    <option value="2" selected={config.replication >= 2}>{ "2" }</option>
+                </select>
+            </label>
+            <label class="control">
+                <input type="checkbox" data-testid="fault-wal" checked={config.wal} onchange={on_wal} />
+                <span>{ "write-ahead log" }</span>
+            </label>
+            <div class="buttons">
+                <button class="btn danger small" data-testid="kill-receiver" onclick={kill(Fault::Receiver)}>{ "Kill receiver" }</button>
+                <button class="btn danger small" data-testid="kill-executor-0" onclick={kill(Fault::Executor(0))}>{ "Kill executor 0" }</button>
+                <button class="btn danger small" data-testid="kill-executor-1" onclick={kill(Fault::Executor(1))}>{ "Kill executor 1" }</button>
+                <button class="btn danger small" data-testid="kill-driver" onclick={kill(Fault::Driver)}>{ "Kill driver" }</button>
+            </div>
+            <p class="small">{ checkpoint }</p>
+            <p data-testid="fault-totals">
+                { format!("Records lost: {} · recovered: {}", lab.lost_total, lab.recovered_total) }
+            </p>
+            { for last }
+        </section>
+    }
+}
