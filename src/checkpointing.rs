@@ -52,6 +52,9 @@ pub struct Checkpoints {
     pub last_fault: Option<FaultReport>,
     /// A kill waiting for the worker's snapshot (the run moves to this thread first).
     pub pending_kill: Option<Fault>,
+    /// The snapshot the playground was last rewound to: an edit made from there replays
+    /// from its batch with the edited downstream (`Engine::restore_with`).
+    pub rewound: Option<Shared<Snapshot>>,
 }
 
 impl Default for Shared<RefCell<FaultLab>> {
@@ -329,7 +332,11 @@ impl State {
         self.install_engine(engine, spec);
         self.batches_run = n;
         // A driver killed now recovers from this snapshot.
-        self.lab_for_run().0.borrow_mut().checkpointed(snapshot);
+        self.lab_for_run()
+            .0
+            .borrow_mut()
+            .checkpointed(snapshot.clone());
+        self.checkpoints.rewound = Some(Shared(Rc::new(snapshot)));
         self.checkpoints.restored_from = Some(n);
         Ok(())
     }
@@ -369,7 +376,60 @@ impl State {
 
     /// After every recorded batch: writes a snapshot when the batch time is a multiple of
     /// the interval (the worker's run asks the worker for it).
+    /// After an edit (which restarts the stream): if the playground was rewound to a
+    /// snapshot of this pipeline's sources, replay from that snapshot's batch instead, the
+    /// unchanged upstream nodes keeping their state and the edited ones starting empty.
+    pub(crate) fn replay_edit_from_rewind(&mut self) {
+        let Some(snap) = self.checkpoints.rewound.clone() else {
+            return;
+        };
+        if self.engine.is_none() {
+            return;
+        }
+        let Ok(old) = PipelineSpec::from_json(&snap.spec_json) else {
+            return;
+        };
+        let sources_same = self
+            .spec
+            .nodes
+            .iter()
+            .filter(|n| n.inputs.is_empty())
+            .all(|n| old.nodes.contains(n));
+        if !sources_same {
+            self.checkpoints.rewound = None;
+            return;
+        }
+        match Engine::restore_with((*snap.0).clone(), self.spec.clone()) {
+            Ok((engine, kept)) => {
+                let n = engine.batches_run();
+                let spec = self.spec.clone();
+                self.install_engine(engine, spec);
+                self.batches_run = n;
+                self.checkpoints.status = Some(Status::Info(format!(
+                    "Edited after a rewind: replaying from the checkpoint after {}; state kept for {}, the edited nodes start empty.",
+                    batches(n),
+                    if kept.is_empty() { "no node".to_string() } else { kept.join(", ") }
+                )));
+            }
+            Err(e) => {
+                self.checkpoints.rewound = None;
+                self.checkpoints.status = Some(Status::Error(format!(
+                    "The edit cannot replay from the rewound checkpoint ({e}); the stream restarted from batch 0."
+                )));
+            }
+        }
+    }
+
     pub(crate) fn checkpoint_if_due(&mut self) {
+        // Back before the rewound snapshot (a reset): edits restart from batch 0 again.
+        if self
+            .checkpoints
+            .rewound
+            .as_ref()
+            .is_some_and(|s| self.batches_run < s.batches_run)
+        {
+            self.checkpoints.rewound = None;
+        }
         // The fault lab logs every batch's input counts (from the report, wherever it ran).
         if let (Some(report), Some(engine)) = (
             self.history.back().map(|v| v.report.clone()),
@@ -456,5 +516,99 @@ impl State {
                 batches_run,
             )));
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::examples;
+
+    fn state() -> State {
+        let spec = examples::find("windowed-word-count")
+            .and_then(|e| e.spec().ok())
+            .expect("the example loads");
+        State::with_spec(spec, None)
+    }
+
+    fn tick(s: Rc<State>) -> Rc<State> {
+        yew::Reducible::reduce(
+            s,
+            Action::Tick {
+                due_ms: 0.0,
+                started_ms: 0.0,
+            },
+        )
+    }
+
+    fn printed(s: &State) -> Vec<String> {
+        let mut v: Vec<String> = s
+            .outputs
+            .get("out")
+            .map(|l| l.records.iter().map(|r| r.to_string()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_restored_snapshot_continues_and_an_edit_after_it_replays_from_its_batch() {
+        let mut s = Rc::new(state());
+        for _ in 0..4 {
+            s = tick(s);
+        }
+        let bytes = s
+            .engine
+            .as_ref()
+            .expect("runs")
+            .0
+            .borrow()
+            .snapshot()
+            .to_bytes();
+        let mut whole = s.clone();
+        for _ in 0..2 {
+            whole = tick(whole);
+        }
+
+        let mut restored = state();
+        restored.restore_bytes(&bytes).expect("restores");
+        assert_eq!(restored.batches_run, 4);
+        let mut r = Rc::new(restored);
+        for _ in 0..2 {
+            r = tick(r);
+        }
+        assert_eq!(r.batches_run, 6);
+        assert_eq!(printed(&r), printed(&whole));
+        assert!(!printed(&r).is_empty());
+
+        // Edit the downstream print: the run replays from batch 4, the window keeps its state.
+        let edited = yew::Reducible::reduce(
+            r,
+            Action::SetField {
+                node: "out".into(),
+                field: "num".into(),
+                value: Some(serde_json::json!(20)),
+            },
+        );
+        assert_eq!(edited.batches_run, 4);
+        assert!(
+            matches!(&edited.checkpoints.status, Some(Status::Info(t)) if t.contains("counts"))
+        );
+        let mut e = edited;
+        for _ in 0..2 {
+            e = tick(e);
+        }
+        assert_eq!(printed(&e), printed(&whole));
+
+        // An edit of a source is not a downstream edit: the stream restarts from batch 0.
+        let restarted = yew::Reducible::reduce(
+            e,
+            Action::SetField {
+                node: "lines".into(),
+                field: "batches".into(),
+                value: Some(serde_json::json!([["z"]])),
+            },
+        );
+        assert_eq!(restarted.batches_run, 0);
     }
 }

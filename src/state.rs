@@ -558,6 +558,7 @@ impl State {
         f(&mut self.spec);
         self.example = None;
         self.rebuild();
+        self.replay_edit_from_rewind();
     }
 
     fn add_node(&mut self, op: &str) {
