@@ -231,13 +231,34 @@ test('lines typed before a tick are that tick\'s batch', async () => {
   assert.deepEqual((await printed('batch_counts')).records, [], 'nothing typed: an empty batch');
 });
 
-test('clicking a record follows it downstream', async () => {
+test('clicking a record follows the engine\'s lineage downstream', async () => {
   await loadExample('windowed-word-count');
+  // Batch #1 (t = 2 s) is ["b c"], and counts fires then over batches #0-#1
+  // (["x a b", "a"], ["b c"]): (a,2) (b,2) (c,1) (x,1).
   await stepTo(2);
-  await page.locator('[data-testid=timeline] .marble').first().click();
-  const lit = await page.locator('[data-testid=output-out] .rec.lit').count();
-  assert.ok(lit > 0, 'no record of the output was marked as coming from the followed line');
+  const lit = (id) => page.locator(`[data-testid=output-${id}] .rec.lit`).allInnerTexts();
+  assert.deepEqual(await lit('counts'), [], 'nothing is marked before a record is followed');
+  await page.locator('[data-testid=output-lines] .rec', { hasText: 'b c' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=output-counts] .rec.lit').length > 0);
+  assert.deepEqual((await lit('lines')).sort(), ['b c']);
+  assert.deepEqual((await lit('words')).sort(), ['b', 'c']);
+  assert.deepEqual((await lit('pairs')).sort(), ['(b,1)', '(c,1)']);
+  assert.deepEqual((await lit('counts')).sort(), ['(b,2)', '(c,1)'], 'only the keys of the followed words');
+  assert.deepEqual((await lit('out')).sort(), ['(b,2)', '(c,1)']);
+  assert.equal((await page.locator('[data-testid=derived-counts]').innerText()).trim(), '2 records derive from it');
+  assert.equal((await page.locator('[data-testid=derived-words]').innerText()).trim(), '2 records derive from it');
+  assert.match(await page.locator('[data-testid=node-counts]').getAttribute('class'), /\blit\b/);
+  assert.equal((await page.locator('[data-testid=derived-count-counts]').textContent()).trim(), '↳ 2 derive');
+  // The marble of the followed line is marked on the time axis, the other batch's are not.
+  const marbles = await page.locator('[data-testid=timeline] .marble.lit title').allTextContents();
+  assert.deepEqual(marbles.map((t) => t.replace(/\s+\(click to follow\)$/, '')), ['b c']);
   await page.screenshot({ path: join(RESULTS, 'follow-record.png'), fullPage: false });
+  // The next batch no longer holds the line: the engine says so, and nothing is marked.
+  await stepTo(3);
+  await page.waitForFunction(() => document.querySelector('[data-testid=follow-reason]'));
+  assert.match(await page.locator('[data-testid=follow-reason]').innerText(), /older batch/);
+  assert.deepEqual(await lit('counts'), []);
+  assert.deepEqual(await lit('words'), []);
 });
 
 test('the metrics charts fill as batches run, and nothing went wrong in the console', async () => {
