@@ -358,7 +358,12 @@ impl Engine {
             .plan
             .nodes
             .iter()
-            .filter(|n| matches!(n.op, NodeOp::Window(_) | NodeOp::UpdateStateByKey(..)))
+            .filter(|n| {
+                matches!(
+                    n.op,
+                    NodeOp::Window(_) | NodeOp::UpdateStateByKey(..) | NodeOp::MapWithState(..)
+                )
+            })
             .map(|n| n.slide_ms)
             .max()
             .unwrap_or(self.plan.batch_interval_ms);

@@ -12,7 +12,7 @@ use crate::lineage::Lineage;
 use crate::ops::fused::{self, Chain};
 use crate::ops::output::run;
 use crate::ops::window::{covered, entering, leaving};
-use crate::ops::{join, keyed, state, stateless, transform, window};
+use crate::ops::{join, keyed, map_with_state, state, stateless, transform, window};
 use crate::plan::{validate, NodeOp, Plan, PlanNode, RddOp, WindowKind, WindowOp};
 use crate::rdd::{OpError, PairRdd, Rdd, RddRef};
 use crate::report::{BatchReport, NodeReport, OutputLine, WindowSpan};
@@ -247,6 +247,30 @@ impl Engine {
                         emitted = Some(e.records);
                     }
                     None
+                }
+                NodeOp::MapWithState(f, timeout, parts) => {
+                    match staged.out[node.inputs[0]].clone() {
+                        Some(input) => {
+                            // The state (key, state, updated) lives in the window slot, so
+                            // checkpoints carry it; full scans where Spark checkpoints it.
+                            let prev = self.last_window[i].as_ref().map(|(_, r)| r.clone());
+                            let scan = map_with_state::FULL_SCAN_EVERY_SLIDES * node.slide_ms;
+                            let (mapped, st) = map_with_state::map_with_state(
+                                prev.as_deref(),
+                                &input,
+                                f,
+                                t,
+                                *timeout,
+                                t.is_multiple_of(scan),
+                                *parts,
+                            )
+                            .map_err(fail)?;
+                            state_keys = Some(st.count());
+                            staged.window[i] = Some(Rc::new(st));
+                            Some(Rc::new(mapped))
+                        }
+                        None => None,
+                    }
                 }
                 NodeOp::UpdateStateByKey(f, parts) => match staged.out[node.inputs[0]].clone() {
                     Some(input) => {

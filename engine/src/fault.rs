@@ -306,7 +306,10 @@ impl FaultLab {
             let Some((_, rdd)) = engine.history[i].last_key_value() else {
                 continue;
             };
-            let stateful = matches!(n.op, NodeOp::UpdateStateByKey(..) | NodeOp::Window(_));
+            let stateful = matches!(
+                n.op,
+                NodeOp::UpdateStateByKey(..) | NodeOp::MapWithState(..) | NodeOp::Window(_)
+            );
             for (p, part) in rdd.parts.iter().enumerate() {
                 if p % e as usize == x as usize {
                     r.recomputed.push(Recomputed {

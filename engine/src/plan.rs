@@ -124,6 +124,8 @@ pub enum NodeOp {
     Transform(Vec<RddOp>),
     Window(WindowOp),
     UpdateStateByKey(Func, usize),
+    /// `mapWithState`: the mapping function, `timeout_ms`, partitions.
+    MapWithState(Func, Option<u64>, usize),
     Output { action: Action, accumulate: bool },
 }
 
@@ -153,6 +155,7 @@ impl fmt::Debug for NodeOp {
             NodeOp::Transform(_) => "transform",
             NodeOp::Window(_) => "window",
             NodeOp::UpdateStateByKey(..) => "updateStateByKey",
+            NodeOp::MapWithState(..) => "mapWithState",
             NodeOp::Output { .. } => "output",
         };
         f.write_str(name)
@@ -1005,9 +1008,24 @@ fn plan_node(
             )
         }
         "mapWithState" => {
-            f.errors
-                .push(SpecError::node(f.node, "mapWithState is not supported yet"));
-            None
+            // (key, value: Option[V], state: Option[S]) => (mapped, Option[S]); see
+            // ops/map_with_state.rs for how this stands for Spark's `State`.
+            let (k, v) = keyed(f)?;
+            let timeout = f.uint("timeout_ms", false, 1);
+            let s = sig(
+                vec![k, Type::option(v), Type::option(var())],
+                Type::Tuple(vec![Type::Var(1), Type::option(var())]),
+            );
+            let (l, r) = f.lambda("fn", s, true)?;
+            let mapped = match r {
+                Type::Tuple(items) if items.len() == 2 => items[0].clone(),
+                _ => Type::Unknown,
+            };
+            p(
+                NodeOp::MapWithState(l, timeout, DEFAULT_PARTITIONS),
+                mapped,
+                false,
+            )
         }
         "print" => {
             let num = f.uint("num", false, 0).unwrap_or(10) as usize;

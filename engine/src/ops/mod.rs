@@ -4,6 +4,7 @@
 pub mod fused;
 pub mod join;
 pub mod keyed;
+pub mod map_with_state;
 pub mod output;
 pub mod state;
 pub mod stateless;
