@@ -209,7 +209,8 @@ impl PartialEq for Value {
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Double(a), Value::Double(b)) => java_double_cmp(*a, *b) == Ordering::Equal,
             (Value::Bool(a), Value::Bool(b)) => a == b,
-            (Value::Str(a), Value::Str(b)) => a == b,
+            // Shared strings (a split's repeated pieces) are equal without comparing bytes.
+            (Value::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || a == b,
             (Value::Tuple(a), Value::Tuple(b)) | (Value::List(a), Value::List(b)) => a == b,
             (Value::Opt(a), Value::Opt(b)) => a == b,
             _ => false,

@@ -314,9 +314,10 @@ fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
     match (m, arg1) {
         (Method::Split(Some(how)), _) => {
             let how = how.clone();
+            let pieces = RefCell::new(rt::Pieces::default());
             boxed(move |a| {
                 recv.with(a, |v| match v {
-                    Value::Str(s) => Ok(rt::split(s, &how)),
+                    Value::Str(s) => Ok(rt::split(s, &how, &mut pieces.borrow_mut())),
                     other => cast_error(other, "java.lang.String"),
                 })
             })
@@ -324,6 +325,7 @@ fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
         (Method::Split(None), Some(sep)) => {
             // The separator is known only now: cache the last one prepared.
             let cache: RefCell<Option<(Rc<str>, Splitter)>> = RefCell::new(None);
+            let pieces = RefCell::new(rt::Pieces::default());
             boxed(move |a| {
                 let s = recv.run(a)?;
                 let s = match &s {
@@ -349,7 +351,7 @@ fn call(m: &Method, recv: Code, args: &[Node], c: &Checked) -> Code {
                     *cache = Some((pattern, how));
                 }
                 match &*cache {
-                    Some((_, how)) => Ok(rt::split(&s, how)),
+                    Some((_, how)) => Ok(rt::split(&s, how, &mut pieces.borrow_mut())),
                     None => fail("internal error: no separator"),
                 }
             })

@@ -426,23 +426,106 @@ fn drop_trailing_empty(parts: &mut Vec<Value>) {
     }
 }
 
+/// The pieces a `split` made recently, handed out again instead of copied: text over a
+/// small vocabulary (words, log fields) then allocates nothing per piece, and equal pieces
+/// share one `Rc<str>` (so comparing them is a pointer check). A small direct-mapped cache of
+/// pieces up to 16 bytes, so it stays bounded; also the scratch list a split collects into.
+#[derive(Default)]
+pub(crate) struct Pieces {
+    /// `(key, length, piece)`.
+    slots: Vec<Option<(u128, usize, Rc<str>)>>,
+    scratch: Vec<Value>,
+}
+
+impl Pieces {
+    const SLOT_BITS: u32 = 10;
+
+    #[inline]
+    fn piece(&mut self, p: &str) -> Value {
+        let bytes = p.as_bytes();
+        if bytes.len() > 16 {
+            return Value::str(p);
+        }
+        let key = piece_key(bytes);
+        if self.slots.is_empty() {
+            self.slots = vec![None; 1 << Self::SLOT_BITS];
+        }
+        let (lo, hi) = (key as u64, (key >> 64) as u64);
+        let mixed = (lo ^ hi.rotate_left(29) ^ (bytes.len() as u64) << 58)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Two-way: a piece lives in slot `i` or its neighbour `i ^ 1`.
+        let i = (mixed >> (64 - Self::SLOT_BITS)) as usize;
+        for j in [i, i ^ 1] {
+            if let Some((k, n, s)) = &self.slots[j] {
+                if *k == key && *n == bytes.len() {
+                    return Value::Str(s.clone());
+                }
+            }
+        }
+        let s: Rc<str> = Rc::from(p);
+        let newest = Some((key, bytes.len(), s.clone()));
+        let older = std::mem::replace(&mut self.slots[i], newest);
+        self.slots[i ^ 1] = older;
+        Value::Str(s)
+    }
+}
+
+/// For strings of up to 16 bytes and of one length, a key equal only for equal strings: two
+/// words that together cover every byte (overlapping reads, as short-string hashes do).
+#[inline]
+fn piece_key(b: &[u8]) -> u128 {
+    let n = b.len();
+    let word = |at: usize, len: usize| -> u64 {
+        b.get(at..at + len).map_or(0, |w| {
+            let mut buf = [0u8; 8];
+            buf[..len].copy_from_slice(w);
+            u64::from_le_bytes(buf)
+        })
+    };
+    let (lo, hi) = if n >= 8 {
+        (word(0, 8), word(n - 8, 8))
+    } else if n >= 4 {
+        (word(0, 4), word(n - 4, 4))
+    } else if n > 0 {
+        (b[0] as u64 | (b[n / 2] as u64) << 8, b[n - 1] as u64)
+    } else {
+        (0, 0)
+    };
+    (lo as u128) | ((hi as u128) << 64)
+}
+
 /// Java's `String.split(regex)` with the limit 0.
-pub(crate) fn split(s: &Rc<str>, how: &Splitter) -> Value {
+pub(crate) fn split(s: &Rc<str>, how: &Splitter, pieces: &mut Pieces) -> Value {
     match how {
         Splitter::Char(c) => {
-            let mut pieces = s.split(*c);
-            let first = pieces.next().unwrap_or("");
-            let Some(second) = pieces.next() else {
+            let mut parts = std::mem::take(&mut pieces.scratch);
+            if c.is_ascii() {
+                // One byte: scan the bytes (UTF-8 never has an ASCII byte inside a character).
+                let sep = *c as u8;
+                let mut from = 0;
+                for (i, b) in s.bytes().enumerate() {
+                    if b == sep {
+                        parts.push(pieces.piece(&s[from..i]));
+                        from = i + 1;
+                    }
+                }
+                parts.push(pieces.piece(&s[from..]));
+            } else {
+                for p in s.split(*c) {
+                    parts.push(pieces.piece(p));
+                }
+            }
+            if parts.len() == 1 {
                 // No separator: the input itself, not a copy.
+                parts.clear();
+                pieces.scratch = parts;
                 let whole: Rc<[Value]> = Rc::new([Value::Str(s.clone())]);
                 return Value::List(whole);
-            };
-            let mut parts = Vec::with_capacity(8);
-            parts.push(Value::str(first));
-            parts.push(Value::str(second));
-            parts.extend(pieces.map(Value::str));
+            }
             drop_trailing_empty(&mut parts);
-            Value::List(Rc::from(parts))
+            let list: Rc<[Value]> = parts.drain(..).collect();
+            pieces.scratch = parts;
+            Value::List(list)
         }
         Splitter::Regex(re) => {
             let mut parts = Vec::new();

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::check::Splitter;
-use super::runtime::{fast_split_char, java_regex, parse_double, parse_long, split};
+use super::runtime::{fast_split_char, java_regex, parse_double, parse_long, split, Pieces};
 use super::syntax::{lex, parse, ExprKind, Tok};
 use super::*;
 use crate::types::Type;
@@ -96,14 +96,23 @@ fn regex_classes_are_ascii_as_in_java() {
     // Java's \s does not match U+00A0 (no-break space) and \w does not match 'é'.
     let s: Rc<str> = Rc::from("a\u{a0}b c");
     let re = Splitter::Regex(java_regex("\\s+").unwrap());
-    assert_eq!(split(&s, &re).to_string(), "List(a\u{a0}b, c)");
+    assert_eq!(
+        split(&s, &re, &mut Pieces::default()).to_string(),
+        "List(a\u{a0}b, c)"
+    );
     let s: Rc<str> = Rc::from("é1x");
     let re = Splitter::Regex(java_regex("\\w").unwrap());
-    assert_eq!(split(&s, &re).to_string(), "List(é)");
+    assert_eq!(
+        split(&s, &re, &mut Pieces::default()).to_string(),
+        "List(é)"
+    );
     // Patterns that need Unicode mode still work.
     let s: Rc<str> = Rc::from("aébéc");
     let re = Splitter::Regex(java_regex("[^a-c]").unwrap());
-    assert_eq!(split(&s, &re).to_string(), "List(a, b, c)");
+    assert_eq!(
+        split(&s, &re, &mut Pieces::default()).to_string(),
+        "List(a, b, c)"
+    );
     assert!(java_regex("(a").is_err());
     assert!(java_regex("a{99999999}").is_err());
 }
@@ -111,13 +120,46 @@ fn regex_classes_are_ascii_as_in_java() {
 #[test]
 fn split_without_a_match_returns_the_input_itself() {
     let s: Rc<str> = Rc::from("abc");
-    let Value::List(parts) = split(&s, &Splitter::Char(',')) else {
+    let Value::List(parts) = split(&s, &Splitter::Char(','), &mut Pieces::default()) else {
         panic!()
     };
     let Value::Str(only) = &parts[0] else {
         panic!()
     };
     assert!(Rc::ptr_eq(only, &s));
+}
+
+#[test]
+fn split_shares_repeated_pieces_and_never_confuses_them() {
+    let text = "a a\u{0} \u{0}a ab ba abcd abce dcba abcdefgh abcdefgi hgfedcba \
+                abcdefghijklmnop abcdefghijklmnoq abcdefghijklmnopq  é a";
+    let mut pieces = Pieces::default();
+    for sep in [' ', 'é'] {
+        let s: Rc<str> = Rc::from(text);
+        let expected: Vec<&str> = text.split(sep).collect();
+        for _ in 0..2 {
+            let Value::List(parts) = split(&s, &Splitter::Char(sep), &mut pieces) else {
+                panic!()
+            };
+            let got: Vec<String> = parts.iter().map(Value::to_string).collect();
+            assert_eq!(got, expected, "separator {sep:?}");
+        }
+    }
+    // The same word twice is one string; comparing and hashing see only the text.
+    let s: Rc<str> = Rc::from("to be or not to be");
+    let Value::List(parts) = split(&s, &Splitter::Char(' '), &mut pieces) else {
+        panic!()
+    };
+    let (Value::Str(a), Value::Str(b)) = (&parts[0], &parts[4]) else {
+        panic!()
+    };
+    assert!(Rc::ptr_eq(a, b));
+    assert_eq!(parts[1], Value::str("be"));
+    assert_ne!(parts[1], parts[2]);
+    // Java drops trailing empty strings.
+    let s: Rc<str> = Rc::from("a,b,,");
+    let v = split(&s, &Splitter::Char(','), &mut pieces);
+    assert_eq!(v.to_string(), "List(a, b)");
 }
 
 #[test]
