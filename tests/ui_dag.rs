@@ -63,3 +63,31 @@ async fn clicking_a_node_selects_it() {
         seen.borrow()
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_followed_record_lights_the_nodes_it_reaches_with_their_counts() {
+    // Follow the word "c" of batch #1 (["b c"]): upstream `lines` is not part of it.
+    let state = apply(
+        run_example("windowed-word-count", 2),
+        Action::Follow(Some(dstream_playground::state::Followed {
+            node: "words".into(),
+            record: dstream_engine::Value::str("c"),
+        })),
+    );
+    let (on_action, _) = recorder();
+    let root = mount::<Dag>(DagProps { state, on_action }).await;
+    let lit: HashSet<String> = all(&root, ".node.lit")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-testid"))
+        .collect();
+    let want: HashSet<String> = ["words", "pairs", "counts", "out"]
+        .iter()
+        .map(|id| format!("node-{id}"))
+        .collect();
+    assert_eq!(lit, want);
+    assert_eq!(
+        text(&root, "[data-testid=derived-count-counts]").trim(),
+        "↳ 1 derives"
+    );
+    assert!(all(&root, "[data-testid=derived-count-lines]").is_empty());
+}

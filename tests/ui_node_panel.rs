@@ -4,6 +4,8 @@
 
 mod ui_support;
 
+use dstream_engine::Value;
+use dstream_playground::state::{Action, Followed};
 use dstream_playground::ui::node_panel::{NodePanel, NodePanelProps};
 use ui_support::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -47,4 +49,60 @@ async fn between_slides_the_window_keeps_its_last_rdd() {
     assert!(text(&root, ".print").contains("Time: 2000 ms"));
     assert_eq!(text(&root, ".rdd .count strong"), "4");
     assert_eq!(all(&root, ".part").len(), 2, "two partitions");
+}
+
+#[wasm_bindgen_test]
+async fn a_followed_record_marks_exactly_the_engines_lineage() {
+    // Batch #1 is ["b c"]; counts covers ["x a b", "a"] and ["b c"] at t = 2000 ms.
+    let state = apply(
+        run_example("windowed-word-count", 2),
+        Action::Follow(Some(Followed {
+            node: "lines".into(),
+            record: Value::str("b c"),
+        })),
+    );
+    let (on_action, _) = recorder();
+    let root = mount::<NodePanel>(NodePanelProps {
+        state: state.clone(),
+        id: "counts".into(),
+        on_action: on_action.clone(),
+    })
+    .await;
+    let mut lit: Vec<String> = all(&root, ".rec.lit")
+        .iter()
+        .filter_map(|e| e.text_content())
+        .collect();
+    lit.sort();
+    assert_eq!(lit, vec!["(b,2)", "(c,1)"]);
+    assert_eq!(
+        all(&root, ".rec").len(),
+        4,
+        "the other keys are shown, unmarked"
+    );
+    assert_eq!(
+        text(&root, "[data-testid=derived-counts]"),
+        "2 records derive from it"
+    );
+    // A node the record does not reach (upstream) shows no share.
+    let upstream = mount::<NodePanel>(NodePanelProps {
+        state,
+        id: "lines".into(),
+        on_action,
+    })
+    .await;
+    assert_eq!(
+        all(&upstream, ".rec.lit").len(),
+        1,
+        "the followed line itself"
+    );
+    let unfollowed = apply(run_example("windowed-word-count", 2), Action::Follow(None));
+    let (on_action, _) = recorder();
+    let plain = mount::<NodePanel>(NodePanelProps {
+        state: unfollowed,
+        id: "counts".into(),
+        on_action,
+    })
+    .await;
+    assert!(all(&plain, ".rec.lit").is_empty());
+    assert!(all(&plain, ".derived").is_empty());
 }
