@@ -55,6 +55,8 @@ pub struct Checkpoints {
     /// The snapshot the playground was last rewound to: an edit made from there replays
     /// from its batch with the edited downstream (`Engine::restore_with`).
     pub rewound: Option<Shared<Snapshot>>,
+    /// Lines fed to the engine since the last recorded batch (the lab's WAL keeps them).
+    pub fed_next: Vec<(String, Vec<Value>)>,
 }
 
 impl Default for Shared<RefCell<FaultLab>> {
@@ -294,6 +296,7 @@ impl State {
         let lab = self.lab_for_run();
         // Lines typed but not yet run are received records too.
         let typed = std::mem::take(&mut self.typed);
+        let mut fed = Vec::new();
         let report = {
             let mut engine = engine.0.borrow_mut();
             for (node, text) in typed {
@@ -302,7 +305,9 @@ impl State {
                     .filter(|l| !l.is_empty())
                     .map(Value::str)
                     .collect();
-                let _ = engine.feed(&node, lines);
+                if engine.feed(&node, lines.clone()).is_ok() {
+                    fed.push((node, lines));
+                }
             }
             let before = engine.batches_run();
             let report = lab.0.borrow_mut().kill(&mut engine, fault);
@@ -312,6 +317,7 @@ impl State {
             )
         };
         let (report, replaced) = report;
+        self.checkpoints.fed_next.extend(fed);
         if replaced {
             // The driver restarted: the engine in the cell is a restored (or new) one.
             let n = engine.0.borrow().batches_run();
@@ -376,6 +382,14 @@ impl State {
 
     /// After every recorded batch: writes a snapshot when the batch time is a multiple of
     /// the interval (the worker's run asks the worker for it).
+    /// Typed lines handed to the engine for the next batch.
+    pub(crate) fn note_typed(&mut self, typed: &std::collections::BTreeMap<String, Vec<String>>) {
+        for (node, lines) in typed {
+            let lines = lines.iter().map(|l| Value::str(l)).collect();
+            self.checkpoints.fed_next.push((node.clone(), lines));
+        }
+    }
+
     /// After an edit (which restarts the stream): if the playground was rewound to a
     /// snapshot of this pipeline's sources, replay from that snapshot's batch instead, the
     /// unchanged upstream nodes keeping their state and the edited ones starting empty.
@@ -435,10 +449,11 @@ impl State {
             self.history.back().map(|v| v.report.clone()),
             self.engine.clone(),
         ) {
+            let fed = std::mem::take(&mut self.checkpoints.fed_next);
             let lab = self.lab_for_run();
             lab.0
                 .borrow_mut()
-                .after_tick(&engine.0.borrow(), &report, &[]);
+                .after_tick(&engine.0.borrow(), &report, &fed);
         }
         if !self.checkpoints.ready || self.checkpoints.sink.is_none() {
             return;
@@ -610,5 +625,62 @@ mod tests {
             },
         );
         assert_eq!(restarted.batches_run, 0);
+    }
+
+    fn reduce(s: Rc<State>, a: Action) -> Rc<State> {
+        yew::Reducible::reduce(s, a)
+    }
+
+    #[test]
+    fn a_killed_driver_replays_typed_lines_from_the_wal_and_loses_them_without() {
+        use dstream_engine::fault::{Fault, FaultConfig, ReceiverMode};
+        for wal in [true, false] {
+            let spec = examples::find("typed-lines")
+                .and_then(|e| e.spec().ok())
+                .expect("the example loads");
+            let typed = |s: Rc<State>, text: &str| {
+                let s = reduce(
+                    s,
+                    Action::Type {
+                        node: "socket".into(),
+                        text: text.into(),
+                    },
+                );
+                tick(s)
+            };
+            let s = typed(Rc::new(State::with_spec(spec.clone(), None)), "a b");
+            let bytes = s
+                .engine
+                .as_ref()
+                .expect("runs")
+                .0
+                .borrow()
+                .snapshot()
+                .to_bytes();
+            let mut restored = (*s).clone();
+            restored.restore_bytes(&bytes).expect("restores");
+            let s = reduce(
+                Rc::new(restored),
+                Action::Checkpoint(CheckpointAction::Configure(FaultConfig {
+                    mode: ReceiverMode::Push,
+                    wal,
+                    replication: 2,
+                    executors: 2,
+                })),
+            );
+            let s = typed(s, "c\nd e");
+            assert_eq!(s.batches_run, 2);
+            let s = reduce(s, Action::Checkpoint(CheckpointAction::Kill(Fault::Driver)));
+            let report = s.checkpoints.last_fault.clone().expect("a report");
+            assert_eq!(report.restored_from, Some(1));
+            assert_eq!(s.batches_run, 1);
+            assert_eq!(
+                (report.recovered, report.lost),
+                if wal { (2, 0) } else { (0, 2) }
+            );
+            let s = tick(s);
+            let input = s.latest().map(|v| v.report.input_records);
+            assert_eq!(input, Some(if wal { 2 } else { 0 }), "wal {wal}");
+        }
     }
 }

@@ -378,7 +378,7 @@ impl State {
 
     /// The typed lines of every `textInput`, emptied: they are this tick's batch.
     fn take_typed(&mut self) -> BTreeMap<String, Vec<String>> {
-        std::mem::take(&mut self.typed)
+        let typed: BTreeMap<String, Vec<String>> = std::mem::take(&mut self.typed)
             .into_iter()
             .map(|(node, text)| {
                 let lines: Vec<String> = text
@@ -389,7 +389,10 @@ impl State {
                 (node, lines)
             })
             .filter(|(_, lines)| !lines.is_empty())
-            .collect()
+            .collect();
+        // The fault lab's write-ahead log keeps what was received.
+        self.note_typed(&typed);
+        typed
     }
 
     fn send_tick(&mut self, due_ms: f64, started_ms: f64) {
