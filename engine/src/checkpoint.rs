@@ -259,7 +259,13 @@ fn read_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
 
 impl Engine {
     /// The engine's whole restartable state now (between ticks).
+    ///
+    /// Only the history a later tick can read is saved: an RDD at time `p` of a node that
+    /// remembers `r` ms is read again only if `p + r` passes the next batch time (a window
+    /// over it), or if it is an `updateStateByKey`'s latest state. So a stateless
+    /// pipeline's snapshot holds no records at all, however large its batches.
     pub fn snapshot(&self) -> Snapshot {
+        let next = (self.batches_run + 1) * self.plan.batch_interval_ms;
         let nodes = self
             .plan
             .nodes
@@ -267,10 +273,17 @@ impl Engine {
             .enumerate()
             .map(|(i, n)| NodeState {
                 id: n.id.clone(),
-                history: self.history[i]
-                    .iter()
-                    .map(|(t, r)| (*t, SavedRdd::of(r)))
-                    .collect(),
+                history: {
+                    let latest = self.history[i].keys().next_back().copied();
+                    let state = matches!(n.op, NodeOp::UpdateStateByKey(..));
+                    self.history[i]
+                        .iter()
+                        .filter(|(p, _)| {
+                            **p + n.remember_ms > next || (state && Some(**p) == latest)
+                        })
+                        .map(|(t, r)| (*t, SavedRdd::of(r)))
+                        .collect()
+                },
                 reduced: self.reduced[i]
                     .iter()
                     .map(|(t, r)| (*t, r.parts.clone()))
@@ -445,6 +458,26 @@ mod tests {
         );
         assert!(e.to_string().contains("version 0"), "{e}");
         assert!(e.to_string().contains("version 1"), "{e}");
+    }
+
+    #[test]
+    fn a_stateless_pipelines_snapshot_holds_no_records() {
+        let json = r#"{"version": 1, "batch_interval_ms": 1000, "nodes": [
+            {"id": "g", "op": "generator", "kind": "words", "rate_per_s": 5000, "seed": 1},
+            {"id": "p", "op": "map", "inputs": ["g"], "fn": "l => (l.length, 1)"},
+            {"id": "r", "op": "reduceByKey", "inputs": ["p"], "fn": "_ + _"},
+            {"id": "out", "op": "print", "inputs": ["r"]}]}"#;
+        let mut e = Engine::from_json(json).unwrap();
+        for _ in 0..3 {
+            e.tick().unwrap();
+        }
+        let s = e.snapshot();
+        assert!(
+            s.nodes.iter().all(|n| n.history.is_empty()),
+            "{:?}",
+            s.nodes
+        );
+        assert!(s.to_bytes().len() < 2000);
     }
 
     #[test]
