@@ -84,7 +84,7 @@ pub fn Dag(props: &DagProps) -> Html {
         let fired = report.is_some_and(|r| r.fired);
         let share = crate::ui::follow::share(s, &n.id);
         let lit = share.is_some_and(|d| d.count > 0);
-        let derived = share.map(crate::ui::follow::derived_text);
+        let derived = share.map(|d| crate::ui::follow::derived_text(s, d));
         let detail = if ops::is_windowed(&n.op) {
             let w = n.field("window_ms").and_then(|v| v.as_u64()).unwrap_or(0);
             let sl = n.field("slide_ms").and_then(|v| v.as_u64());

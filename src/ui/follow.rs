@@ -19,13 +19,17 @@ pub fn marks(s: &State, id: &str, batch: u64, record: &Value) -> bool {
         .is_some_and(|l| l.batch == Some(batch) && l.marks(id, record))
 }
 
-/// `3 records derive from it`, or why none do.
-pub fn derived_text(n: &NodeLineage) -> String {
-    match (n.count, n.all, &n.note) {
-        (0, _, Some(note)) => format!("nothing derives from it: {note}"),
-        (1, false, _) => "1 record derives from it".into(),
-        (c, false, _) => format!("{c} records derive from it"),
-        (c, true, _) => format!("all {c} derive from it (computed over the whole batch)"),
+/// `3 records derive from it`, or why none do; in the node it was clicked in, how many
+/// records equal to it are followed.
+pub fn derived_text(s: &State, n: &NodeLineage) -> String {
+    let origin = s.lineage.as_ref().is_some_and(|l| l.node == n.id);
+    match (origin, n.count, n.all, &n.note) {
+        (true, 1, _, _) => "the followed record".into(),
+        (true, c, _, _) => format!("{c} records equal to it are followed"),
+        (false, 0, _, Some(note)) => format!("nothing derives from it: {note}"),
+        (false, 1, false, _) => "1 record derives from it".into(),
+        (false, c, false, _) => format!("{c} records derive from it"),
+        (false, c, true, _) => format!("all {c} derive from it (computed over the whole batch)"),
     }
 }
 
@@ -58,7 +62,11 @@ mod tests {
         assert!(!marks(&s, "pairs", 4, &b));
         assert!(!marks(&s, "pairs", 3, &a), "another batch's record");
         assert!(!marks(&s, "counts", 4, &a), "not in the lineage");
-        let share = share(&s, "pairs").expect("pairs is in it");
-        assert_eq!(derived_text(share), "3 records derive from it");
+        let pairs = share(&s, "pairs").expect("pairs is in it");
+        assert_eq!(derived_text(&s, pairs), "3 records derive from it");
+        let mut origin = pairs.clone();
+        origin.id = "lines".into();
+        origin.count = 1;
+        assert_eq!(derived_text(&s, &origin), "the followed record");
     }
 }

@@ -65,7 +65,7 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
         })
     };
 
-    let derived = share(s, id).map(derived_text);
+    let derived = share(s, id).map(|d| derived_text(s, d));
 
     let text = printed.as_ref().map(|(line, num)| {
         let out = line.spark_print(*num);
