@@ -73,7 +73,7 @@ pub enum CheckpointAction {
     /// `getOrCreate`'s outcome: the snapshot to restore (with the reasons newer ones were
     /// skipped), or nothing, or only reasons; and the kept list.
     Found {
-        restore: Option<(CheckpointMeta, Vec<u8>)>,
+        restore: Option<(CheckpointMeta, Shared<Snapshot>)>,
         problems: Vec<String>,
         kept: Vec<CheckpointMeta>,
     },
@@ -82,7 +82,7 @@ pub enum CheckpointAction {
     /// Rewind to a kept snapshot (its key).
     TravelTo(String),
     /// A kept snapshot's bytes arrived (or why not).
-    Loaded(Result<(CheckpointMeta, Vec<u8>), String>),
+    Loaded(Result<(CheckpointMeta, Shared<Snapshot>), String>),
     /// The fault lab's settings changed.
     Configure(FaultConfig),
     /// Kill the receiver, an executor or the driver.
@@ -94,6 +94,11 @@ fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
     wasm_bindgen_futures::spawn_local(f);
     #[cfg(not(target_arch = "wasm32"))]
     drop(f);
+}
+
+/// The snapshot itself if this is its only handle (it usually is), else a copy.
+fn owned(s: Shared<Snapshot>) -> Snapshot {
+    Rc::try_unwrap(s.0).unwrap_or_else(|rc| (*rc).clone())
 }
 
 fn batches(n: u64) -> String {
@@ -133,7 +138,7 @@ impl State {
                                     snapshot,
                                     skipped,
                                 } => CheckpointAction::Found {
-                                    restore: Some((meta, snapshot.to_bytes())),
+                                    restore: Some((meta, Shared(Rc::new(snapshot)))),
                                     problems: skipped,
                                     kept,
                                 },
@@ -164,7 +169,7 @@ impl State {
                 self.checkpoints.kept = kept;
                 let problem = (!problems.is_empty()).then(|| problems.join("; "));
                 match restore {
-                    Some((meta, bytes)) => match self.restore_bytes(&bytes) {
+                    Some((meta, snapshot)) => match self.restore_snapshot(owned(snapshot)) {
                         Ok(()) => {
                             let text = format!(
                                 "Restored the checkpoint after {} (t = {} ms): the next batch continues where the stream stopped.",
@@ -232,7 +237,7 @@ impl State {
                             let r = storage
                                 .load_checkpoint(&meta)
                                 .await
-                                .map(|s| (meta, s.to_bytes()));
+                                .map(|s| (meta, Shared(Rc::new(s))));
                             storage.close();
                             r
                         }
@@ -241,16 +246,18 @@ impl State {
                     sink.emit(Action::Checkpoint(CheckpointAction::Loaded(loaded)));
                 });
             }
-            CheckpointAction::Loaded(Ok((meta, bytes))) => match self.restore_bytes(&bytes) {
-                Ok(()) => {
-                    self.checkpoints.status = Some(Status::Info(format!(
-                        "Rewound to the checkpoint after {} (t = {} ms).",
-                        batches(meta.batches_run),
-                        meta.time_ms
-                    )))
+            CheckpointAction::Loaded(Ok((meta, snapshot))) => {
+                match self.restore_snapshot(owned(snapshot)) {
+                    Ok(()) => {
+                        self.checkpoints.status = Some(Status::Info(format!(
+                            "Rewound to the checkpoint after {} (t = {} ms).",
+                            batches(meta.batches_run),
+                            meta.time_ms
+                        )))
+                    }
+                    Err(e) => self.checkpoints.status = Some(Status::Error(e)),
                 }
-                Err(e) => self.checkpoints.status = Some(Status::Error(e)),
-            },
+            }
             CheckpointAction::Loaded(Err(e)) => {
                 self.checkpoints.status = Some(Status::Error(format!(
                     "{e}. The playground keeps running as it was."
@@ -328,10 +335,16 @@ impl State {
         self.checkpoints.last_fault = Some(report);
     }
 
-    /// Replaces the run with the snapshot's: its pipeline, its batch count, its state. The
-    /// engine then runs on this thread (the worker keeps the run it had, ignored).
+    /// [`State::restore_snapshot`] from a snapshot's bytes.
+    #[cfg(test)]
     pub(crate) fn restore_bytes(&mut self, bytes: &[u8]) -> Result<(), String> {
         let snapshot = Snapshot::from_bytes(bytes).map_err(|e| e.to_string())?;
+        self.restore_snapshot(snapshot)
+    }
+
+    /// Replaces the run with the snapshot's: its pipeline, its batch count, its state. The
+    /// engine then runs on this thread (the worker keeps the run it had, ignored).
+    pub(crate) fn restore_snapshot(&mut self, snapshot: Snapshot) -> Result<(), String> {
         let spec = PipelineSpec::from_json(&snapshot.spec_json).map_err(|e| e.to_string())?;
         let n = snapshot.batches_run;
         let engine = Engine::restore(snapshot.clone()).map_err(|e| e.to_string())?;
