@@ -126,7 +126,10 @@ pub enum NodeOp {
     UpdateStateByKey(Func, usize),
     /// `mapWithState`: the mapping function, `timeout_ms`, partitions.
     MapWithState(Func, Option<u64>, usize),
-    Output { action: Action, accumulate: bool },
+    Output {
+        action: Action,
+        accumulate: bool,
+    },
 }
 
 impl fmt::Debug for NodeOp {
