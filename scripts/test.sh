@@ -3,6 +3,7 @@
 #   1. native tests       cargo test --workspace
 #   2. conformance        the replay CLI against real-Spark outputs (shared/conformance)
 #   3. browser tests      tests/*.rs through wasm-bindgen-test-runner in headless Chromium
+#   +  lint               cargo fmt --check, cargo clippy -D warnings (native and wasm)
 #   4. app build          trunk build --release (offline)
 #   5. end-to-end tests   tests/e2e/*.test.mjs: the built page in Chromium via playwright-core
 # Every step runs even if an earlier one fails; the output ends with a verdict and then each
@@ -111,6 +112,14 @@ if [ "$BROWSER_PASSED" -eq 0 ]; then
 else
   NOTE[browser]="$BROWSER_PASSED tests passed inside Chromium"
 fi
+
+# Style: rustfmt, and clippy with warnings as errors, natively and for the page's wasm code.
+lint() {
+  cargo fmt --all -- --check &&
+    cargo clippy --workspace --all-targets -- -D warnings &&
+    cargo clippy -p dstream-playground --all-targets --target wasm32-unknown-unknown -- -D warnings
+}
+run_step lint "lint: cargo fmt --check, cargo clippy -D warnings (native and wasm)" lint
 
 # 4 + 5. Build the page with trunk, then drive it end to end.
 run_step build "app build: trunk build --release (offline)" trunk build --release
