@@ -260,7 +260,12 @@ impl Storage {
         Recovery::Unusable(skipped)
     }
 
-    async fn get_raw(&self, store: Store, key: &str) -> Result<Option<JsValue>, StorageError> {
+    /// The stored value under `key` as IndexedDB gives it back; `None` if there is none.
+    pub(super) async fn get_raw(
+        &self,
+        store: Store,
+        key: &str,
+    ) -> Result<Option<JsValue>, StorageError> {
         let fail = request_error("read", store, key);
         let tx = self
             .db

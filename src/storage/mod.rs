@@ -102,19 +102,7 @@ impl Storage {
         store: Store,
         key: &str,
     ) -> Result<Option<serde_json::Value>, StorageError> {
-        let fail = request_error("read", store, key);
-        let tx = self
-            .db
-            .transaction(&[store.name()], TransactionMode::ReadOnly)
-            .map_err(&fail)?;
-        let object_store = tx.object_store(store.name()).map_err(&fail)?;
-        let found = object_store
-            .get(JsValue::from_str(key))
-            .map_err(&fail)?
-            .await
-            .map_err(&fail)?;
-        tx.await.map_err(&fail)?;
-        let Some(found) = found else {
+        let Some(found) = self.get_raw(store, key).await? else {
             return Ok(None);
         };
         let corrupt = |reason: String| StorageError::Corrupt {
