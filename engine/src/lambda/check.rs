@@ -411,6 +411,22 @@ impl Checker {
         }
     }
 
+    /// [`Self::join`] of the type an argument must have and the one it has, or the error
+    /// "expected X, found Y" at the argument.
+    fn join_expected(&mut self, expected: &Type, found: &Type, pos: usize) -> CResult<Type> {
+        match self.join(expected, found) {
+            Ok(t) => Ok(t),
+            Err(()) => err(
+                pos,
+                format!(
+                    "expected {}, found {}",
+                    self.show(expected),
+                    self.show(found)
+                ),
+            ),
+        }
+    }
+
     /// The least type both `a` and `b` fit (Int and Double give Double).
     fn join(&mut self, a: &Type, b: &Type) -> Result<Type, ()> {
         let (a, b) = (self.shallow(a), self.shallow(b));
@@ -1257,19 +1273,7 @@ impl Checker {
                     "contains" => {
                         want(&[1])?;
                         let (an, at) = self.infer(&no_args[0])?;
-                        let t = match self.join(&elem, &at) {
-                            Ok(t) => t,
-                            Err(()) => {
-                                return err(
-                                    no_args[0].pos,
-                                    format!(
-                                        "expected {}, found {}",
-                                        self.show(&elem),
-                                        self.show(&at)
-                                    ),
-                                )
-                            }
-                        };
+                        let t = self.join_expected(&elem, &at, no_args[0].pos)?;
                         let an = self.coerce(an, &at, &t, no_args[0].pos)?;
                         Ok((call(Method::Contains, vec![an]), Type::Boolean))
                     }
@@ -1308,19 +1312,7 @@ impl Checker {
                     "getOrElse" => {
                         want(&[1])?;
                         let (dn, dt) = self.infer(&no_args[0])?;
-                        let t = match self.join(&elem, &dt) {
-                            Ok(t) => t,
-                            Err(()) => {
-                                return err(
-                                    no_args[0].pos,
-                                    format!(
-                                        "expected {}, found {}",
-                                        self.show(&elem),
-                                        self.show(&dt)
-                                    ),
-                                )
-                            }
-                        };
+                        let t = self.join_expected(&elem, &dt, no_args[0].pos)?;
                         let on =
                             self.coerce(rn.clone(), &rs, &Type::option(t.clone()), name_pos)?;
                         let dn = self.coerce(dn, &dt, &t, no_args[0].pos)?;
