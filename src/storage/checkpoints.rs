@@ -60,18 +60,7 @@ fn parse_index(
     key: &str,
     found: Option<JsValue>,
 ) -> Result<Vec<CheckpointMeta>, StorageError> {
-    let Some(found) = found else {
-        return Ok(Vec::new());
-    };
-    let corrupt = |reason: String| StorageError::Corrupt {
-        store,
-        key: key.to_owned(),
-        reason,
-    };
-    let text = found
-        .as_string()
-        .ok_or_else(|| corrupt("the checkpoint index is not a string".to_owned()))?;
-    serde_json::from_str(&text).map_err(|e| corrupt(e.to_string()))
+    Ok(super::decode_json(store, key, found, "the checkpoint index")?.unwrap_or_default())
 }
 
 impl Storage {

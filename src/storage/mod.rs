@@ -45,6 +45,30 @@ pub struct Storage {
     db: Database,
 }
 
+/// A stored JSON text read back: `None` if nothing was stored, a `Corrupt` error naming the
+/// store and key (and `what` the record is) if it is not JSON text of the expected shape.
+pub(super) fn decode_json<T: serde::de::DeserializeOwned>(
+    store: Store,
+    key: &str,
+    found: Option<JsValue>,
+    what: &str,
+) -> Result<Option<T>, StorageError> {
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let corrupt = |reason: String| StorageError::Corrupt {
+        store,
+        key: key.to_owned(),
+        reason,
+    };
+    let text = found
+        .as_string()
+        .ok_or_else(|| corrupt(format!("{what} is not a string")))?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| corrupt(e.to_string()))
+}
+
 impl Storage {
     /// Opens (and on first use creates) the database `name` with every [`Store`].
     pub async fn open(name: &str) -> Result<Storage, StorageError> {
@@ -102,20 +126,8 @@ impl Storage {
         store: Store,
         key: &str,
     ) -> Result<Option<serde_json::Value>, StorageError> {
-        let Some(found) = self.get_raw(store, key).await? else {
-            return Ok(None);
-        };
-        let corrupt = |reason: String| StorageError::Corrupt {
-            store,
-            key: key.to_owned(),
-            reason,
-        };
-        let text = found
-            .as_string()
-            .ok_or_else(|| corrupt("it is not a string".to_owned()))?;
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| corrupt(e.to_string()))
+        let found = self.get_raw(store, key).await?;
+        decode_json(store, key, found, "it")
     }
 
     /// Removes the record under `key` (nothing happens if there is none).
