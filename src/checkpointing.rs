@@ -119,6 +119,21 @@ impl State {
         })
     }
 
+    /// Asks the engine worker for a snapshot of its run; `false` if no request was sent.
+    fn request_worker_snapshot(&self) -> bool {
+        let Some(worker) = self.worker.as_ref() else {
+            return false;
+        };
+        let request = Request::Snapshot {
+            generation: self.generation,
+        };
+        let Ok(text) = serde_json::to_string(&request) else {
+            return false;
+        };
+        worker.post(&text);
+        true
+    }
+
     pub(crate) fn on_checkpoint(&mut self, action: CheckpointAction) {
         match action {
             CheckpointAction::Attach(sink) => {
@@ -269,14 +284,8 @@ impl State {
             CheckpointAction::Kill(fault) => {
                 if self.remote {
                     // The run lives in the worker: bring it here first (its snapshot), then kill.
-                    if let Some(worker) = self.worker.as_ref() {
-                        let request = Request::Snapshot {
-                            generation: self.generation,
-                        };
-                        if let Ok(text) = serde_json::to_string(&request) {
-                            worker.post(&text);
-                            self.checkpoints.pending_kill = Some(fault);
-                        }
+                    if self.request_worker_snapshot() {
+                        self.checkpoints.pending_kill = Some(fault);
                     }
                 } else {
                     self.kill_here(fault);
@@ -477,14 +486,7 @@ impl State {
             return;
         }
         if self.remote {
-            if let Some(worker) = self.worker.as_ref() {
-                let request = Request::Snapshot {
-                    generation: self.generation,
-                };
-                if let Ok(text) = serde_json::to_string(&request) {
-                    worker.post(&text);
-                }
-            }
+            self.request_worker_snapshot();
             return;
         }
         let Some(engine) = self.engine.as_ref() else {
