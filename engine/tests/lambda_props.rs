@@ -2,7 +2,7 @@
 //! well-typed lambdas compile, and evaluate on random records without panicking, to values of
 //! the type the checker announced.
 
-use dstream_engine::lambda::{compile, Signature};
+use dstream_engine::lambda::{compile, compile_with_state, Signature, StateImpl};
 use dstream_engine::{Type, Value};
 use proptest::prelude::*;
 
@@ -153,7 +153,7 @@ fn expr_of(t: &Type, param: &Type, rng: &mut Rng, depth: u32) -> String {
                 "-9223372036854775808",
             ])
             .to_string(),
-        Type::Int => match rng.below(20) {
+        Type::Int => match rng.below(22) {
             0 => format!("({} + {})", g(&int, rng), g(&int, rng)),
             1 => format!("({} - {})", g(&int, rng), g(&int, rng)),
             2 => format!("({} * {})", g(&int, rng), g(&int, rng)),
@@ -179,6 +179,12 @@ fn expr_of(t: &Type, param: &Type, rng: &mut Rng, depth: u32) -> String {
             18 => format!(
                 "(if ({}) {} else {})",
                 g(&b, rng),
+                g(&int, rng),
+                g(&int, rng)
+            ),
+            19 => format!("{{ val y = {}; y * {} }}", g(&int, rng), g(&int, rng)),
+            20 => format!(
+                "{{ val y = {}\n  val z: Int = y + {}\n  z - y }}",
                 g(&int, rng),
                 g(&int, rng)
             ),
@@ -335,6 +341,18 @@ const TOKENS: &[&str] = &[
     "é",
     "\\",
     "\n",
+    "{",
+    "}",
+    ";",
+    "val",
+    "var",
+    "s",
+    "state",
+    "update",
+    "getOption",
+    "remove",
+    "exists",
+    "isTimingOut",
 ];
 
 proptest! {
@@ -362,6 +380,28 @@ proptest! {
                 let _ = l.call(&args);
             }
         }
+        // mapWithState's (key, value, state) form, with and without a state.
+        let sig = Signature {
+            params: vec![Type::String, Type::option(Type::Int)],
+            result: Type::Unknown,
+        };
+        if let Ok(l) = compile_with_state("mapWithState", &src, &sig) {
+            let args: Vec<Value> = l.params().iter().map(|t| value_of(t, &mut rng, 0)).collect();
+            let _ = l.call_with_state(&args, &mut StateImpl::wrap(None));
+            let s = l.state_type().map(|t| value_of(t, &mut rng, 0)).unwrap_or(Value::Int(0));
+            let _ = l.call_with_state(&args, &mut StateImpl::timing_out(s));
+        }
+    }
+
+    #[test]
+    fn compiling_any_text_with_a_state_never_panics(src in "\\PC{0,80}") {
+        let sig = Signature {
+            params: vec![Type::String, Type::option(Type::Int)],
+            result: Type::Unknown,
+        };
+        let _ = compile_with_state("mapWithState", &src, &sig);
+        let braced = format!("(k, v, state) => {{ {src} }}");
+        let _ = compile_with_state("mapWithState", &braced, &sig);
     }
 
     #[test]

@@ -11,9 +11,13 @@
 //! Checks that need a type not yet known (`a + b` on two unknowns) are deferred to the end;
 //! what stays unknown is evaluated dynamically on the values.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use regex::Regex;
 
-use super::syntax::{BinOp, Expr, ExprKind, LambdaAst, Param, TypeAnn, UnOp};
+use super::runtime::StateImpl;
+use super::syntax::{BinOp, Expr, ExprKind, LambdaAst, Param, Stmt, TypeAnn, UnOp};
 use super::Signature;
 use crate::types::Type;
 use crate::value::Value;
@@ -126,6 +130,57 @@ pub(crate) enum Node {
     Index(Box<Node>, Box<Node>),
     /// Converts a value of the first type to the second (Ints to Doubles inside it).
     Widen(Box<Node>, Type, Type),
+    /// A `val` of an enclosing block: its slot in the frame, after the parameters.
+    Local(usize),
+    /// `{ steps…; result }`: each `val` step adds one slot to the frame.
+    Block(Vec<Step>, Box<Node>),
+    /// A method of mapWithState's `State[S]` parameter, with its argument (`update`).
+    State(StateMethod, Option<Box<Node>>),
+}
+
+/// A statement of a block, typed.
+#[derive(Clone, Debug)]
+pub(crate) enum Step {
+    /// A `val`: its value takes the next frame slot.
+    Val(Node),
+    /// Run for its effect.
+    Effect(Node),
+}
+
+/// Spark's `State[S]` API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StateMethod {
+    Exists,
+    Get,
+    GetOption,
+    IsTimingOut,
+    Update,
+    Remove,
+}
+
+const STATE_METHODS: &[&str] = &[
+    "exists",
+    "get",
+    "getOption",
+    "isTimingOut",
+    "update",
+    "remove",
+];
+
+/// `Unit`, the type of `state.update(s)` and `state.remove()`: the empty tuple `()`.
+pub(crate) fn unit() -> Type {
+    Type::Tuple(Vec::new())
+}
+
+/// The `State[S]` parameter of a mapWithState function.
+#[derive(Clone, Debug)]
+struct StateParam {
+    name: String,
+    pos: usize,
+    /// `S`, settled by the updates.
+    ty: Type,
+    /// Where the first `update` stands, once one is seen.
+    first_update: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -165,6 +220,10 @@ pub(crate) struct Checked {
     pub body: Node,
     pub params: Vec<Type>,
     pub result: Type,
+    /// `S` of a `State[S]` parameter, if the lambda has one.
+    pub state: Option<Type>,
+    /// What the compiled `State` methods read and change during one call.
+    pub state_cell: Rc<RefCell<StateImpl>>,
     types: Checker,
 }
 
@@ -181,6 +240,11 @@ struct Checker {
     deferred: Vec<Deferred>,
     bindings: Vec<Binding>,
     placeholders: Vec<Binding>,
+    /// The first frame slot of `val`s: the number of arguments a call passes.
+    frame_base: usize,
+    /// `val`s in scope.
+    locals: usize,
+    state: Option<StateParam>,
 }
 
 const STRING_METHODS: &[&str] = &[
@@ -276,6 +340,20 @@ fn suggestion(name: &str, candidates: &[&str]) -> String {
     }
 }
 
+/// `t` as Scala writes it, with `Unit` for the empty tuple.
+fn scala_name(t: &Type) -> String {
+    match t {
+        Type::Tuple(ts) if ts.is_empty() => "Unit".into(),
+        Type::Tuple(ts) => format!(
+            "({})",
+            ts.iter().map(scala_name).collect::<Vec<_>>().join(", ")
+        ),
+        Type::List(t) => format!("List[{}]", scala_name(t)),
+        Type::Option(t) => format!("Option[{}]", scala_name(t)),
+        t => t.to_string(),
+    }
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
@@ -333,9 +411,9 @@ impl Checker {
         }
     }
 
-    /// A type as an error message shows it.
+    /// A type as an error message shows it (`()` is `Unit`).
     fn show(&self, t: &Type) -> String {
-        self.finish(t).to_string()
+        scala_name(&self.finish(t))
     }
 
     fn occurs(&self, v: u32, t: &Type) -> bool {
@@ -637,12 +715,141 @@ impl Checker {
                 args,
                 paren_pos,
             } => self.apply(callee, args, *paren_pos),
+            ExprKind::Block(stmts, result) => self.block(stmts, result),
         }
+    }
+
+    /// `{ val x = e; stmt; result }`: each `val` is visible to what follows it in the block.
+    fn block(&mut self, stmts: &[Stmt], result: &Expr) -> CResult<(Node, Type)> {
+        let (bindings, locals) = (self.bindings.len(), self.locals);
+        let mut steps = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            match s {
+                Stmt::Val {
+                    name,
+                    ann,
+                    value,
+                    pos: _,
+                } => {
+                    let (n, t) = self.infer(value)?;
+                    let (n, t) = match ann {
+                        Some(ann) => {
+                            let at = self.type_of_ann(ann)?;
+                            (self.coerce(n, &t, &at, value.pos)?, at)
+                        }
+                        None => (n, t),
+                    };
+                    steps.push(Step::Val(n));
+                    let node = Node::Local(self.frame_base + self.locals);
+                    self.locals += 1;
+                    self.bindings.push(Binding {
+                        name: name.clone(),
+                        ty: t,
+                        node,
+                    });
+                }
+                Stmt::Expr(e) => steps.push(Step::Effect(self.infer(e)?.0)),
+            }
+        }
+        let (rn, rt) = self.infer(result)?;
+        self.bindings.truncate(bindings);
+        self.locals = locals;
+        Ok((Node::Block(steps, Box::new(rn)), rt))
+    }
+
+    /// The `State[S]` parameter, unless a `val` of that name hides it.
+    fn is_state(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Name(n) => {
+                self.lookup(n).is_none() && self.state.as_ref().is_some_and(|s| &s.name == n)
+            }
+            _ => false,
+        }
+    }
+
+    /// `state.exists`, `get`, `getOption`, `isTimingOut`, `update(s)`, `remove()`.
+    fn state_method(
+        &mut self,
+        name: &str,
+        name_pos: usize,
+        args: Option<&[Expr]>,
+    ) -> CResult<(Node, Type)> {
+        let Some(st) = self.state.clone() else {
+            return err(name_pos, "internal error: no State parameter");
+        };
+        let s = st.ty.clone();
+        let (m, t) = match name {
+            "exists" => (StateMethod::Exists, Type::Boolean),
+            "get" => (StateMethod::Get, s.clone()),
+            "getOption" => (StateMethod::GetOption, Type::option(s.clone())),
+            "isTimingOut" => (StateMethod::IsTimingOut, Type::Boolean),
+            "remove" => (StateMethod::Remove, unit()),
+            "update" => (StateMethod::Update, unit()),
+            _ => {
+                return err(
+                    name_pos,
+                    format!(
+                        "State has no method '{name}'{} (it has exists, get, getOption, \
+                         isTimingOut, update(s) and remove())",
+                        suggestion(name, STATE_METHODS)
+                    ),
+                )
+            }
+        };
+        let args = args.unwrap_or(&[]);
+        if m != StateMethod::Update {
+            if !args.is_empty() {
+                return err(name_pos, format!("state.{name} takes no argument"));
+            }
+            return Ok((Node::State(m, None), t));
+        }
+        let [arg] = args else {
+            return err(
+                name_pos,
+                format!(
+                    "state.update takes 1 argument, the new state; found {}",
+                    args.len()
+                ),
+            );
+        };
+        let (n, at) = self.infer(arg)?;
+        let n = match self.subsume(&at, &s) {
+            Ok(false) => n,
+            Ok(true) => Node::Widen(Box::new(n), at.clone(), s.clone()),
+            Err(()) => {
+                let by = if st.first_update.is_some() {
+                    "the state's type, set by the first state.update"
+                } else {
+                    "the state's type, from how the lambda uses state before"
+                };
+                return err(
+                    arg.pos,
+                    format!(
+                        "state.update expects {} ({by}), found {}",
+                        self.show(&s),
+                        self.show(&at)
+                    ),
+                );
+            }
+        };
+        if let Some(st) = self.state.as_mut() {
+            st.first_update.get_or_insert(arg.pos);
+        }
+        Ok((Node::State(m, Some(Box::new(n))), t))
     }
 
     fn name(&mut self, n: &str, pos: usize) -> CResult<(Node, Type)> {
         if let Some(b) = self.lookup(n) {
             return Ok((b.node.clone(), b.ty.clone()));
+        }
+        if self.state.as_ref().is_some_and(|s| s.name == n) {
+            return err(
+                pos,
+                format!(
+                    "{n} is mapWithState's State; use {n}.exists, {n}.get, {n}.getOption, \
+                     {n}.isTimingOut, {n}.update(s) or {n}.remove()"
+                ),
+            );
         }
         match n {
             "None" => {
@@ -1003,6 +1210,9 @@ impl Checker {
             if (m == "math" || m == "Math") && self.lookup(m).is_none() {
                 return self.math(name, name_pos, args.unwrap_or(&[]));
             }
+        }
+        if self.is_state(recv) {
+            return self.state_method(name, name_pos, args);
         }
         let (rn, rt) = self.infer(recv)?;
         let rs = self.shallow(&rt);
@@ -1589,7 +1799,14 @@ fn describe_params(params: &[Type], checker: &Checker) -> String {
 }
 
 /// Checks `ast` against `sig`. `op` names the operator in arity errors ("reduceByKey").
-pub(crate) fn check(ast: &LambdaAst, sig: &Signature, op: &str) -> CResult<Checked> {
+/// With `with_state`, the lambda takes one more parameter after `sig`'s: a `State[S]` (only
+/// mapWithState passes one), `S` inferred from its uses.
+pub(crate) fn check(
+    ast: &LambdaAst,
+    sig: &Signature,
+    op: &str,
+    with_state: bool,
+) -> CResult<Checked> {
     let mut c = Checker::default();
     let mut vars = Vec::new();
     let params: Vec<Type> = sig
@@ -1598,9 +1815,10 @@ pub(crate) fn check(ast: &LambdaAst, sig: &Signature, op: &str) -> CResult<Check
         .map(|t| c.instantiate(t, &mut vars))
         .collect();
     let result = c.instantiate(&sig.result, &mut vars);
+    c.frame_base = params.len() + usize::from(with_state);
 
     // What the lambda declares: named parameters, or `_` placeholders.
-    let declared: Vec<(String, usize, Option<&TypeAnn>)> = match &ast.params {
+    let mut declared: Vec<(String, usize, Option<&TypeAnn>)> = match &ast.params {
         Some(ps) => ps
             .iter()
             .map(|p: &Param| (p.name.clone(), p.pos, p.ann.as_ref()))
@@ -1614,6 +1832,47 @@ pub(crate) fn check(ast: &LambdaAst, sig: &Signature, op: &str) -> CResult<Check
             ast.body.pos,
             "'_' cannot stand for a parameter in a lambda that names its parameters",
         );
+    }
+    if with_state {
+        let s_var = c.fresh(false);
+        if ast.params.is_none() || declared.len() != params.len() + 1 {
+            let pos = declared.first().map_or(0, |d| d.1);
+            let mut shown = describe_params(&params, &c);
+            shown.pop();
+            return err(
+                pos,
+                format!(
+                    "{op}'s function takes {} parameters: {shown}, state: State[S]) => …",
+                    params.len() + 1
+                ),
+            );
+        }
+        if let Some((name, pos, ann)) = declared.pop() {
+            if let Some(ann) = ann {
+                let declared_s = match ann {
+                    TypeAnn::Named { name, args, .. } if name == "State" && args.len() == 1 => {
+                        c.type_of_ann(&args[0])?
+                    }
+                    other => {
+                        let shown = match other {
+                            TypeAnn::Named { name, .. } => name.clone(),
+                            TypeAnn::Tuple(_) => "a tuple".into(),
+                        };
+                        return err(
+                            pos,
+                            format!("{name} is declared {shown} but {op} passes a State[S]"),
+                        );
+                    }
+                };
+                let _ = c.unify(&s_var, &declared_s);
+            }
+            c.state = Some(StateParam {
+                name,
+                pos,
+                ty: s_var,
+                first_update: None,
+            });
+        }
     }
     let n = declared.len();
     // Parameter untupling: `(k, v) => …` over one pair.
@@ -1681,6 +1940,23 @@ pub(crate) fn check(ast: &LambdaAst, sig: &Signature, op: &str) -> CResult<Check
     let (body, body_type) = c.infer(&ast.body)?;
     let body = c.coerce(body, &body_type, &result, ast.body.pos)?;
     c.run_deferred()?;
+    let state = match c.state.clone() {
+        Some(st) => {
+            let s = c.settle_literal(&st.ty);
+            if c.finish(&s) == Type::Unknown {
+                return err(
+                    st.pos,
+                    format!(
+                        "cannot tell the type of the state: call {}.update(…) with a new state \
+                         (its type is the state's type S), or declare {}: State[Int]",
+                        st.name, st.name
+                    ),
+                );
+            }
+            Some(s)
+        }
+        None => None,
+    };
     // Literals nothing constrained are Ints.
     for slot in &mut c.slots {
         if let Slot::Free { literal: true } = slot {
@@ -1693,6 +1969,8 @@ pub(crate) fn check(ast: &LambdaAst, sig: &Signature, op: &str) -> CResult<Check
         body,
         params: params_out,
         result: result_out,
+        state: state.map(|s| c.finish(&s)),
+        state_cell: Rc::default(),
         types: c,
     })
 }

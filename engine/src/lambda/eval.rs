@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::check::{Arith, Checked, Cmp, Method, Node, Splitter};
+use super::check::{Arith, Checked, Cmp, Method, Node, Splitter, StateMethod, Step};
 use super::runtime::{self as rt, as_bool, as_int, as_str, cast_error, fail, EResult};
 use super::EvalError;
 use crate::types::Type;
@@ -278,6 +278,52 @@ pub(crate) fn compile(node: &Node, c: &Checked) -> Code {
             })
         }
         Node::Call(m, recv, args) => call(m, compile(recv, c), args, c),
+        Node::Local(i) => Code::Param(*i),
+        Node::Block(steps, result) => {
+            // The frame is the arguments, then one slot per `val` in scope.
+            let steps: Vec<(bool, Code)> = steps
+                .iter()
+                .map(|s| match s {
+                    Step::Val(n) => (true, compile(n, c)),
+                    Step::Effect(n) => (false, compile(n, c)),
+                })
+                .collect();
+            let result = compile(result, c);
+            boxed(move |a| {
+                let mut frame = a.to_vec();
+                for (is_val, code) in &steps {
+                    let v = code.run(&frame)?;
+                    if *is_val {
+                        frame.push(v);
+                    }
+                }
+                result.run(&frame)
+            })
+        }
+        Node::State(m, arg) => {
+            let cell = c.state_cell.clone();
+            let m = *m;
+            let arg = arg.as_ref().map(|n| compile(n, c));
+            boxed(move |a| {
+                let value = match &arg {
+                    Some(f) => Some(f.run(a)?),
+                    None => None,
+                };
+                let mut st = cell.borrow_mut();
+                match (m, value) {
+                    (StateMethod::Exists, _) => Ok(Value::Bool(st.exists())),
+                    (StateMethod::IsTimingOut, _) => Ok(Value::Bool(st.is_timing_out())),
+                    (StateMethod::Get, _) => st.get(),
+                    (StateMethod::GetOption, _) => Ok(match st.get_option() {
+                        Some(v) => Value::some(v),
+                        None => Value::none(),
+                    }),
+                    (StateMethod::Update, Some(v)) => st.update(v).map(|()| rt::unit()),
+                    (StateMethod::Remove, _) => st.remove().map(|()| rt::unit()),
+                    (StateMethod::Update, None) => fail("internal error: update without a value"),
+                }
+            })
+        }
     }
 }
 

@@ -22,6 +22,16 @@
 //! - `a -> b` is the pair `(a, b)`; `Nil` is `List()`, `Seq(…)`/`Array(…)` build Lists,
 //!   `Math.max` is `math.max`, every value has `toString`; `mkString` takes 0, 1 or 3 strings;
 //!   `split`, `indexOf`, `lastIndexOf` and `replace` also take a `'c'` character literal.
+//! - Blocks: `{ val x = e; stmt; …; result }`, anywhere an expression stands. Statements end
+//!   at `;` or at a line break (a line starting with an operator or `(` begins a new
+//!   statement, as in Scala; inside parentheses line breaks are spaces). `val`s are immutable
+//!   (`val x: T = e` may carry a type), visible to the rest of their block only, and may hide
+//!   a parameter. A block ends with an expression, its value.
+//! - mapWithState's third parameter is Spark's `State[S]` ([`compile_with_state`]):
+//!   `exists`, `get` (fails "State is not set"), `getOption`, `isTimingOut`, `update(s)` and
+//!   `remove()` (both `Unit`, the empty tuple), with `StateImpl`'s run-time rules
+//!   ([`StateImpl`]). `S` is the type of `update`'s argument; the state is used only through
+//!   these methods.
 //! - Strings count characters where Java counts UTF-16 units (they agree unless a string
 //!   holds characters beyond U+FFFF); `split` uses the `regex` crate, which has no
 //!   look-around or back-references.
@@ -31,7 +41,11 @@ mod eval;
 mod runtime;
 mod syntax;
 
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
+
+pub use runtime::StateImpl;
 
 use crate::types::Type;
 use crate::value::Value;
@@ -79,6 +93,8 @@ pub struct Lambda {
     params: Vec<Type>,
     result: Type,
     code: eval::Code,
+    /// `S` and the cell the compiled `State` methods use, for a lambda with a `State[S]`.
+    state: Option<(Type, Rc<RefCell<StateImpl>>)>,
 }
 
 impl fmt::Debug for Lambda {
@@ -103,8 +119,17 @@ impl Lambda {
     pub fn result(&self) -> &Type {
         &self.result
     }
-    /// Evaluates the lambda; `args.len()` equals `params().len()`.
+    /// `S` of the `State[S]` parameter ([`compile_with_state`]), `None` for other lambdas.
+    pub fn state_type(&self) -> Option<&Type> {
+        self.state.as_ref().map(|(t, _)| t)
+    }
+
+    /// Evaluates the lambda; `args.len()` equals `params().len()`. A lambda with a `State`
+    /// parameter gets a state that is not set.
     pub fn call(&self, args: &[Value]) -> Result<Value, EvalError> {
+        if self.state.is_some() {
+            return self.call_with_state(args, &mut StateImpl::default());
+        }
         if args.len() != self.params.len() {
             return Err(EvalError {
                 message: format!(
@@ -116,6 +141,37 @@ impl Lambda {
         }
         self.code.run(args)
     }
+
+    /// Evaluates a lambda of [`compile_with_state`] on `args` (`params()`) and `state`, which
+    /// afterwards holds what the call did to it (`update`, `remove`).
+    pub fn call_with_state(
+        &self,
+        args: &[Value],
+        state: &mut StateImpl,
+    ) -> Result<Value, EvalError> {
+        let Some((_, cell)) = &self.state else {
+            return Err(EvalError {
+                message: "this lambda has no State parameter".into(),
+            });
+        };
+        if args.len() != self.params.len() {
+            return Err(EvalError {
+                message: format!(
+                    "this lambda takes {} arguments and a State, got {}",
+                    self.params.len(),
+                    args.len()
+                ),
+            });
+        }
+        // The State parameter's slot holds `()`: only the State methods read it, from `cell`.
+        let mut frame = Vec::with_capacity(args.len() + 1);
+        frame.extend_from_slice(args);
+        frame.push(runtime::unit());
+        std::mem::swap(&mut *cell.borrow_mut(), state);
+        let r = self.code.run(&frame);
+        std::mem::swap(&mut *cell.borrow_mut(), state);
+        r
+    }
 }
 
 /// Parses, type-checks and compiles `source` against `sig`.
@@ -126,6 +182,23 @@ pub fn compile(source: &str, sig: &Signature) -> Result<Lambda, LambdaError> {
 /// [`compile`], naming the op in arity errors: `this lambda takes 1 parameter but
 /// reduceByKey passes 2 (a: Int, b: Int)`.
 pub fn compile_for(op: &str, source: &str, sig: &Signature) -> Result<Lambda, LambdaError> {
+    compile_inner(op, source, sig, false)
+}
+
+/// Compiles a lambda that takes `sig`'s parameters and then Spark's `State[S]`, as
+/// mapWithState's `(key, value: Option[V], state: State[S]) => mapped`. `S` is inferred from
+/// `state.update(…)` (and `get`/`getOption` where they constrain it): [`Lambda::state_type`].
+/// `sig.result` is the mapped type (a `Type::Unknown` to infer it).
+pub fn compile_with_state(op: &str, source: &str, sig: &Signature) -> Result<Lambda, LambdaError> {
+    compile_inner(op, source, sig, true)
+}
+
+fn compile_inner(
+    op: &str,
+    source: &str,
+    sig: &Signature,
+    with_state: bool,
+) -> Result<Lambda, LambdaError> {
     let column = |pos: usize| {
         let pos = pos.min(source.len());
         // Byte offsets always fall on char boundaries; count chars before it.
@@ -135,7 +208,7 @@ pub fn compile_for(op: &str, source: &str, sig: &Signature) -> Result<Lambda, La
         column: column(e.pos),
         message: e.message,
     })?;
-    let checked = check::check(&ast, sig, op).map_err(|e| LambdaError {
+    let checked = check::check(&ast, sig, op, with_state).map_err(|e| LambdaError {
         column: column(e.pos),
         message: e.message,
     })?;
@@ -145,6 +218,10 @@ pub fn compile_for(op: &str, source: &str, sig: &Signature) -> Result<Lambda, La
         params: checked.params.clone(),
         result: checked.result.clone(),
         code,
+        state: checked
+            .state
+            .clone()
+            .map(|s| (s, checked.state_cell.clone())),
     })
 }
 

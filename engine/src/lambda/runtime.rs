@@ -23,6 +23,100 @@ pub(crate) fn fail<T>(message: impl Into<String>) -> EResult<T> {
     })
 }
 
+/// `()`, the value of `Unit`.
+pub(crate) fn unit() -> Value {
+    Value::tuple(Vec::new())
+}
+
+/// Spark's `StateImpl`: mapWithState's view of one key's state during one call of the
+/// mapping function, and what the call did to it (`update`, `remove`), with Spark's rules.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StateImpl {
+    state: Option<Value>,
+    timing_out: bool,
+    updated: bool,
+    removed: bool,
+}
+
+impl StateImpl {
+    /// The state of a key with data in the batch (`None`: the key has no state yet).
+    pub fn wrap(state: Option<Value>) -> StateImpl {
+        StateImpl {
+            state,
+            ..StateImpl::default()
+        }
+    }
+
+    /// The state of a key timing out: defined, and neither updatable nor removable.
+    pub fn timing_out(state: Value) -> StateImpl {
+        StateImpl {
+            state: Some(state),
+            timing_out: true,
+            ..StateImpl::default()
+        }
+    }
+
+    pub fn exists(&self) -> bool {
+        self.state.is_some()
+    }
+
+    pub fn is_timing_out(&self) -> bool {
+        self.timing_out
+    }
+
+    pub fn is_updated(&self) -> bool {
+        self.updated
+    }
+
+    pub fn is_removed(&self) -> bool {
+        self.removed
+    }
+
+    pub fn get_option(&self) -> Option<Value> {
+        self.state.clone()
+    }
+
+    /// `state.get`: Spark throws `NoSuchElementException` when the state is not set.
+    pub fn get(&self) -> Result<Value, EvalError> {
+        match &self.state {
+            Some(v) => Ok(v.clone()),
+            None => fail("java.util.NoSuchElementException: State is not set"),
+        }
+    }
+
+    pub fn update(&mut self, v: Value) -> Result<(), EvalError> {
+        if self.removed {
+            return requirement("Cannot update the state after it has been removed");
+        }
+        if self.timing_out {
+            return requirement("Cannot update the state that is timing out");
+        }
+        self.state = Some(v);
+        self.updated = true;
+        Ok(())
+    }
+
+    pub fn remove(&mut self) -> Result<(), EvalError> {
+        if self.timing_out {
+            return requirement("Cannot remove the state that is timing out");
+        }
+        if self.removed {
+            return requirement("Cannot remove the state that has already been removed");
+        }
+        self.state = None;
+        self.updated = false;
+        self.removed = true;
+        Ok(())
+    }
+}
+
+/// Scala's failed `require(…, message)`.
+fn requirement(message: &str) -> Result<(), EvalError> {
+    fail(format!(
+        "java.lang.IllegalArgumentException: requirement failed: {message}"
+    ))
+}
+
 /// The JVM class a value has at run time, for `ClassCastException` messages.
 fn class_of(v: &Value) -> &'static str {
     match v {

@@ -42,10 +42,16 @@ pub(crate) enum Tok {
     False,
     If,
     Else,
+    Val,
     LParen,
     RParen,
     LBracket,
     RBracket,
+    LBrace,
+    RBrace,
+    Semi,
+    /// `=` of a `val`; anywhere else the parser says to compare with `==`.
+    Assign,
     Comma,
     Dot,
     Colon,
@@ -62,6 +68,9 @@ pub(crate) enum Tok {
 pub(crate) struct Token {
     pub kind: Tok,
     pub pos: usize,
+    /// A line break stands between this token and the previous one (inside a block it ends
+    /// a statement, as in Scala).
+    pub newline: bool,
 }
 
 impl Tok {
@@ -78,10 +87,15 @@ impl Tok {
             Tok::False => "'false'".into(),
             Tok::If => "'if'".into(),
             Tok::Else => "'else'".into(),
+            Tok::Val => "'val'".into(),
             Tok::LParen => "'('".into(),
             Tok::RParen => "')'".into(),
             Tok::LBracket => "'['".into(),
             Tok::RBracket => "']'".into(),
+            Tok::LBrace => "'{'".into(),
+            Tok::RBrace => "'}'".into(),
+            Tok::Semi => "';'".into(),
+            Tok::Assign | Tok::Unknown('=') => "'=' (to compare, write '==')".into(),
             Tok::Comma => "','".into(),
             Tok::Dot => "'.'".into(),
             Tok::Colon => "':'".into(),
@@ -89,7 +103,6 @@ impl Tok {
             Tok::Op(op) => format!("'{}'", op.symbol()),
             Tok::Minus => "'-'".into(),
             Tok::Bang => "'!'".into(),
-            Tok::Unknown('=') => "'=' (to compare, write '==')".into(),
             Tok::Unknown(c) => format!("'{c}'"),
             Tok::Eof => "the end of the lambda".into(),
         }
@@ -109,12 +122,16 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SyntaxError> {
     let mut input = src;
     let mut out = Vec::new();
     loop {
-        let _ = take_while::<_, _, ContextError>(0.., char::is_whitespace).parse_next(&mut input);
+        let space: &str = take_while::<_, _, ContextError>(0.., char::is_whitespace)
+            .parse_next(&mut input)
+            .unwrap_or("");
+        let newline = space.contains('\n');
         let pos = src.len() - input.len();
         let Some(c) = input.chars().next() else {
             out.push(Token {
                 kind: Tok::Eof,
                 pos,
+                newline,
             });
             return Ok(out);
         };
@@ -148,12 +165,13 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SyntaxError> {
                     "false" => Tok::False,
                     "if" => Tok::If,
                     "else" => Tok::Else,
+                    "val" => Tok::Val,
                     w => Tok::Ident(w.to_string()),
                 }
             }
             _ => operator(&mut input),
         };
-        out.push(Token { kind, pos });
+        out.push(Token { kind, pos, newline });
     }
 }
 
@@ -168,6 +186,7 @@ fn operator(input: &mut &str) -> Tok {
         ("&&", Tok::Op(BinOp::And)),
         ("||", Tok::Op(BinOp::Or)),
         ("->", Tok::Op(BinOp::Arrow)),
+        ("=", Tok::Assign),
         ("<", Tok::Op(BinOp::Lt)),
         (">", Tok::Op(BinOp::Gt)),
         ("+", Tok::Op(BinOp::Add)),
@@ -180,6 +199,9 @@ fn operator(input: &mut &str) -> Tok {
         (")", Tok::RParen),
         ("[", Tok::LBracket),
         ("]", Tok::RBracket),
+        ("{", Tok::LBrace),
+        ("}", Tok::RBrace),
+        (";", Tok::Semi),
         (",", Tok::Comma),
         (".", Tok::Dot),
         (":", Tok::Colon),
@@ -433,6 +455,31 @@ pub(crate) enum ExprKind {
         args: Vec<Expr>,
         paren_pos: usize,
     },
+    /// `{ val x = e; stmt; …; result }`: statements, then the block's value.
+    Block(Vec<Stmt>, Box<Expr>),
+}
+
+/// A statement of a block, before its result.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Stmt {
+    /// `val name[: Type] = value`, visible to the rest of the block.
+    Val {
+        name: String,
+        pos: usize,
+        ann: Option<TypeAnn>,
+        value: Expr,
+    },
+    /// An expression run for its effect (`state.update(sum)`), its value dropped.
+    Expr(Expr),
+}
+
+impl Stmt {
+    fn depth(&self) -> u32 {
+        match self {
+            Stmt::Val { value, .. } => value.depth,
+            Stmt::Expr(e) => e.depth,
+        }
+    }
 }
 
 impl Expr {
@@ -449,6 +496,9 @@ impl Expr {
                 .fold(recv.depth, u32::max),
             ExprKind::Apply { callee, args, .. } => {
                 args.iter().map(|e| e.depth).fold(callee.depth, u32::max)
+            }
+            ExprKind::Block(stmts, result) => {
+                stmts.iter().map(Stmt::depth).fold(result.depth, u32::max)
             }
             _ => 0,
         };
@@ -495,6 +545,9 @@ pub(crate) struct LambdaAst {
 pub(crate) struct State {
     nesting: Cell<u32>,
     placeholders: Cell<usize>,
+    /// Inside a block's statements (and not inside parentheses there): a line break ends an
+    /// expression before an operator or `(` on the next line, as Scala reads it.
+    lines: Cell<bool>,
 }
 
 type Input<'i> = Stateful<TokenSlice<'i, Token>, &'i State>;
@@ -545,6 +598,23 @@ fn checked(e: Expr) -> PResult<Expr> {
     } else {
         Ok(e)
     }
+}
+
+/// Runs `f` with line breaks ending statements (`on`) or ignored (inside parentheses).
+fn lines<'i, T>(
+    i: &mut Input<'i>,
+    on: bool,
+    f: impl FnOnce(&mut Input<'i>) -> PResult<T>,
+) -> PResult<T> {
+    let saved = i.state.lines.replace(on);
+    let r = f(i);
+    i.state.lines.set(saved);
+    r
+}
+
+/// Does a line break before the next token end the expression here?
+fn line_ends(i: &Input<'_>) -> bool {
+    i.state.lines.get() && i.input.peek_token().is_some_and(|t| t.newline)
 }
 
 /// Runs `f` one nesting level deeper, failing past [`MAX_NESTING`].
@@ -654,7 +724,7 @@ fn expr(i: &mut Input<'_>) -> PResult<Expr> {
 fn if_expr(i: &mut Input<'_>) -> PResult<Expr> {
     let pos = token(Tok::If, "'if'").parse_next(i)?.pos;
     cut_err(token(Tok::LParen, "'(' after 'if'")).parse_next(i)?;
-    let cond = cut_err(expr).parse_next(i)?;
+    let cond = lines(i, false, |i| cut_err(expr).parse_next(i))?;
     cut_err(token(Tok::RParen, "')'")).parse_next(i)?;
     let then = cut_err(expr).parse_next(i)?;
     cut_err(token(Tok::Else, "'else' (every 'if' here needs an 'else')")).parse_next(i)?;
@@ -681,6 +751,9 @@ fn binary(i: &mut Input<'_>, level: usize) -> PResult<Expr> {
     };
     let mut lhs = binary(i, level + 1)?;
     loop {
+        if line_ends(i) {
+            break;
+        }
         let op = match peek(i) {
             Tok::Op(op) if ops.contains(op) => *op,
             Tok::Minus if ops.contains(&BinOp::Sub) => BinOp::Sub,
@@ -747,6 +820,10 @@ fn negative_literal_ahead(i: &Input<'_>) -> bool {
 }
 
 fn args(i: &mut Input<'_>) -> PResult<Vec<Expr>> {
+    lines(i, false, args_inside)
+}
+
+fn args_inside(i: &mut Input<'_>) -> PResult<Vec<Expr>> {
     token(Tok::LParen, "'('").parse_next(i)?;
     let mut out = Vec::new();
     if !matches!(peek(i), Tok::RParen) {
@@ -788,7 +865,7 @@ fn postfix(i: &mut Input<'_>) -> PResult<Expr> {
                     pos,
                 ))?;
             }
-            Tok::LParen => {
+            Tok::LParen if !line_ends(i) => {
                 let paren_pos = peek_pos(i);
                 let a = args(i)?;
                 let pos = e.pos;
@@ -833,25 +910,28 @@ fn primary(i: &mut Input<'_>) -> PResult<Expr> {
             ExprKind::Placeholder(n)
         }
         Tok::If => return if_expr(i),
+        Tok::LBrace => return block(i),
         Tok::LParen => {
             return nested(i, |i| {
-                token(Tok::LParen, "'('").parse_next(i)?;
-                if matches!(peek(i), Tok::RParen) {
-                    return fatal("'()' is not a value here; write an expression inside");
-                }
-                let mut items = vec![cut_err(expr).parse_next(i)?];
-                while matches!(peek(i), Tok::Comma) {
-                    token(Tok::Comma, "','").parse_next(i)?;
-                    items.push(cut_err(expr).parse_next(i)?);
-                }
-                cut_err(token(Tok::RParen, "',' or ')'")).parse_next(i)?;
-                if items.len() == 1 {
-                    Ok(items
-                        .pop()
-                        .unwrap_or_else(|| Expr::new(ExprKind::Bool(false), pos)))
-                } else {
-                    checked(Expr::new(ExprKind::Tuple(items), pos))
-                }
+                lines(i, false, |i| {
+                    token(Tok::LParen, "'('").parse_next(i)?;
+                    if matches!(peek(i), Tok::RParen) {
+                        return fatal("'()' is not a value here; write an expression inside");
+                    }
+                    let mut items = vec![cut_err(expr).parse_next(i)?];
+                    while matches!(peek(i), Tok::Comma) {
+                        token(Tok::Comma, "','").parse_next(i)?;
+                        items.push(cut_err(expr).parse_next(i)?);
+                    }
+                    cut_err(token(Tok::RParen, "',' or ')'")).parse_next(i)?;
+                    if items.len() == 1 {
+                        Ok(items
+                            .pop()
+                            .unwrap_or_else(|| Expr::new(ExprKind::Bool(false), pos)))
+                    } else {
+                        checked(Expr::new(ExprKind::Tuple(items), pos))
+                    }
+                })
             });
         }
         _ => {
@@ -862,6 +942,75 @@ fn primary(i: &mut Input<'_>) -> PResult<Expr> {
     };
     any.parse_next(i)?;
     Ok(Expr::new(kind, pos))
+}
+
+/// `{ stmt (; or a line break) … result }`.
+fn block(i: &mut Input<'_>) -> PResult<Expr> {
+    nested(i, |i| {
+        let pos = token(Tok::LBrace, "'{'").parse_next(i)?.pos;
+        lines(i, true, |i| {
+            let mut stmts = Vec::new();
+            loop {
+                while matches!(peek(i), Tok::Semi) {
+                    any.parse_next(i)?;
+                }
+                if matches!(peek(i), Tok::RBrace) {
+                    break;
+                }
+                stmts.push(statement(i)?);
+                match peek(i) {
+                    Tok::Semi | Tok::RBrace => {}
+                    _ if line_ends(i) => {}
+                    _ => {
+                        let mut e = ContextError::new();
+                        e.push(expected("';', a new line or '}'"));
+                        return Err(ErrMode::Cut(e));
+                    }
+                }
+            }
+            let result = match stmts.pop() {
+                Some(Stmt::Expr(e)) => e,
+                Some(Stmt::Val { .. }) => {
+                    return fatal(
+                        "a block ends with its value: write an expression after the last val",
+                    )
+                }
+                None => return fatal("an empty block has no value: write an expression inside"),
+            };
+            cut_err(token(Tok::RBrace, "'}'")).parse_next(i)?;
+            checked(Expr::new(ExprKind::Block(stmts, Box::new(result)), pos))
+        })
+    })
+}
+
+/// `val name[: Type] = expr`, or an expression.
+fn statement(i: &mut Input<'_>) -> PResult<Stmt> {
+    match peek(i) {
+        Tok::Val => {
+            any.parse_next(i)?;
+            let (name, pos) = cut_err(ident)
+                .context(expected("a name after 'val'"))
+                .parse_next(i)?;
+            let ann = if matches!(peek(i), Tok::Colon) {
+                any.parse_next(i)?;
+                Some(cut_err(type_ann).parse_next(i)?)
+            } else {
+                None
+            };
+            cut_err(token(Tok::Assign, "'=' after the val's name")).parse_next(i)?;
+            let value = cut_err(expr).parse_next(i)?;
+            Ok(Stmt::Val {
+                name,
+                pos,
+                ann,
+                value,
+            })
+        }
+        Tok::Ident(w) if w == "var" => {
+            fatal("'var' is not supported: values here never change; use 'val'")
+        }
+        _ => Ok(Stmt::Expr(cut_err(expr).parse_next(i)?)),
+    }
 }
 
 /// Parses a whole lambda.
@@ -880,6 +1029,7 @@ pub(crate) fn parse(src: &str) -> Result<LambdaAst, SyntaxError> {
             .unwrap_or(Token {
                 kind: Tok::Eof,
                 pos: src.len(),
+                newline: false,
             });
         SyntaxError {
             pos: at.pos,
