@@ -10,6 +10,7 @@ use crate::error::SpecError;
 use crate::lambda::{self, EvalError, Signature};
 use crate::ops::join::JoinKind;
 use crate::ops::keyed::Keying;
+use crate::ops::map_with_state;
 use crate::ops::output::Action;
 use crate::rdd::{func, Func, DEFAULT_PARTITIONS};
 use crate::sources::generator::{Generator, Kind};
@@ -1011,24 +1012,32 @@ fn plan_node(
             )
         }
         "mapWithState" => {
-            // (key, value: Option[V], state: Option[S]) => (mapped, Option[S]); see
-            // ops/map_with_state.rs for how this stands for Spark's `State`.
+            // Spark's (key, value: Option[V], state: State[S]) => mapped; the mapped type is
+            // the function's result, S what its updates store.
             let (k, v) = keyed(f)?;
             let timeout = f.uint("timeout_ms", false, 1);
-            let s = sig(
-                vec![k, Type::option(v), Type::option(var())],
-                Type::Tuple(vec![Type::Var(1), Type::option(var())]),
-            );
-            let (l, r) = f.lambda("fn", s, true)?;
-            let mapped = match r {
-                Type::Tuple(items) if items.len() == 2 => items[0].clone(),
-                _ => Type::Unknown,
-            };
-            p(
-                NodeOp::MapWithState(l, timeout, DEFAULT_PARTITIONS),
-                mapped,
-                false,
-            )
+            let s = sig(vec![k, Type::option(v)], Type::Unknown);
+            let src = f.string("fn", true)?;
+            match lambda::compile_with_state("mapWithState", &src, &s) {
+                Ok(l) => {
+                    let mapped = l.result().clone();
+                    let func = map_with_state::mapping_func(Rc::new(l));
+                    p(
+                        NodeOp::MapWithState(func, timeout, DEFAULT_PARTITIONS),
+                        mapped,
+                        false,
+                    )
+                }
+                Err(e) => {
+                    f.errors.push(SpecError {
+                        node: Some(f.node.to_string()),
+                        field: Some("fn".into()),
+                        column: Some(e.column),
+                        message: e.message,
+                    });
+                    return None;
+                }
+            }
         }
         "print" => {
             let num = f.uint("num", false, 0).unwrap_or(10) as usize;

@@ -304,3 +304,22 @@ fn an_update_as_the_last_statement_makes_a_unit_result() {
         .unwrap();
     assert_eq!(out.to_string(), "()");
 }
+
+#[test]
+fn an_if_statement_in_a_block_may_leave_out_its_else() {
+    let l = with_state(
+        "(k, v, state) => {\n  if (!state.isTimingOut) state.update(v.getOrElse(0))\n  (k, state.exists)\n}",
+    );
+    assert_eq!(l.state_type(), Some(&Type::Int));
+    let mut st = StateImpl::timing_out(Value::Int(7));
+    let out = l.call_with_state(&word("a", None), &mut st).unwrap();
+    assert_eq!(out.to_string(), "(a,true)");
+    assert!(!st.is_updated());
+    // As the block's value, or as an expression elsewhere, an `if` still needs its else.
+    let e = compile("x => if (x > 1) 2", &map_sig(Type::Int)).unwrap_err();
+    assert!(e.message.contains("every 'if' here needs an 'else'"), "{e}");
+    // `if (c) a` alone is Unit, whatever a is.
+    assert_eq!(int("x => { if (x > 1) x + 1; x }", 5), "5");
+    let e = compile("x => { if (x > 1) x }", &map_sig(Type::Int)).unwrap();
+    assert_eq!(e.result(), &Type::Tuple(Vec::new()));
+}

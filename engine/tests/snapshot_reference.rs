@@ -104,7 +104,7 @@ fn pipeline() -> impl Strategy<Value = (J, u64)> {
         json!({"op": "updateStateByKey", "fn": "(vs, s) => Some(vs.sum + s.getOrElse(0))"}),
         json!({"op": "updateStateByKey", "fn": "(vs, s) => if (vs.isEmpty) None else Some(vs.size)"}),
         json!({"op": "mapWithState", "timeout_ms": 2000,
-               "fn": "(k, v, s) => ((k, s.getOrElse(0)), if (v.isDefined) Some(v.get + s.getOrElse(0)) else None)"}),
+               "fn": "(k, v, s) => { val before = s.getOption.getOrElse(0); if (v.isDefined) s.update(v.get + before); (k, before) }"}),
         json!({"op": "window", "window_ms": 3000}),
         json!({"op": "groupByKeyAndWindow", "window_ms": 2000}),
         json!({"op": "mapValues", "fn": "v => v * 2"}),

@@ -716,6 +716,7 @@ impl Checker {
                 paren_pos,
             } => self.apply(callee, args, *paren_pos),
             ExprKind::Block(stmts, result) => self.block(stmts, result),
+            ExprKind::Unit => Ok((Node::Const(Value::tuple(Vec::new())), unit())),
         }
     }
 

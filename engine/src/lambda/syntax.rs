@@ -457,6 +457,8 @@ pub(crate) enum ExprKind {
     },
     /// `{ val x = e; stmt; …; result }`: statements, then the block's value.
     Block(Vec<Stmt>, Box<Expr>),
+    /// `()`, the value of `Unit`: only where an `if` statement has no `else`.
+    Unit,
 }
 
 /// A statement of a block, before its result.
@@ -722,11 +724,29 @@ fn expr(i: &mut Input<'_>) -> PResult<Expr> {
 }
 
 fn if_expr(i: &mut Input<'_>) -> PResult<Expr> {
+    if_else(i, false)
+}
+
+/// `if (c) a else b`; as a block's statement (`optional_else`), `if (c) a` alone is
+/// `if (c) { a; () } else ()`, as Scala reads it.
+fn if_else(i: &mut Input<'_>, optional_else: bool) -> PResult<Expr> {
     let pos = token(Tok::If, "'if'").parse_next(i)?.pos;
     cut_err(token(Tok::LParen, "'(' after 'if'")).parse_next(i)?;
     let cond = lines(i, false, |i| cut_err(expr).parse_next(i))?;
     cut_err(token(Tok::RParen, "')'")).parse_next(i)?;
     let then = cut_err(expr).parse_next(i)?;
+    if optional_else && !matches!(peek(i), Tok::Else) {
+        let unit = |at| Expr::new(ExprKind::Unit, at);
+        let at = then.pos;
+        let then = Expr::new(
+            ExprKind::Block(vec![Stmt::Expr(then)], Box::new(unit(at))),
+            at,
+        );
+        return checked(Expr::new(
+            ExprKind::If(Box::new(cond), Box::new(then), Box::new(unit(pos))),
+            pos,
+        ));
+    }
     cut_err(token(Tok::Else, "'else' (every 'if' here needs an 'else')")).parse_next(i)?;
     let els = cut_err(expr).parse_next(i)?;
     checked(Expr::new(
@@ -1006,6 +1026,7 @@ fn statement(i: &mut Input<'_>) -> PResult<Stmt> {
                 value,
             })
         }
+        Tok::If => Ok(Stmt::Expr(nested(i, |i| if_else(i, true))?)),
         Tok::Ident(w) if w == "var" => {
             fatal("'var' is not supported: values here never change; use 'val'")
         }

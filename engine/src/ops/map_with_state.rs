@@ -1,24 +1,110 @@
 //! `mapWithState` {fn, timeout_ms?}: Spark's `StateSpec.function((key, value, state) => …)`
-//! in a functional form, since the lambda language has no mutable `State` object:
-//! `fn(key, value: Option[V], state: Option[S]) => (mapped, newState: Option[S])`.
-//! `state.exists`/`get` are the `Option`; `state.update(s)` is returning `Some(s)`,
-//! `state.remove()` returning `None`. Every record calls `fn` once with `Some(value)`, in
-//! arrival order per key, and emits `mapped`.
+//! with Spark's own mapping function, `(key, value: Option[V], state: State[S]) => mapped`
+//! (the lambda language's `State[S]`, [`crate::lambda::compile_with_state`]). Each record
+//! calls it once with `Some(value)`, in arrival order per key, and emits `mapped`; after the
+//! call, as Spark's `MapWithStateRDDRecord` does, a removed state is dropped, an updated one
+//! saved with the batch time, and (with a timeout) an existing one saved again with the batch
+//! time, so a key with data never times out.
 //!
-//! Timeouts as Spark runs them (`MapWithStateRDD`): a key not updated for `timeout_ms` is
-//! timed out only in a *full scan*, which Spark does in the batches where it checkpoints the
-//! state (every 10 slide intervals by default); `fn` is then called with value `None` (the
-//! only time it is `None`, Spark's `state.isTimingOut`), its `mapped` is emitted after the
-//! batch's data, and the key is removed whatever state it returns (Spark refuses updating a
-//! timing-out state).
+//! Timeouts as Spark runs them (`MapWithStateRDD`): a key not saved for `timeout_ms` is timed
+//! out only in a *full scan*, which Spark does in the batches where it checkpoints the state
+//! (every 10 slide intervals by default); the function is then called with value `None` and
+//! `state.isTimingOut` true (the only time the value is `None`), its `mapped` is emitted after
+//! the batch's data, and the key is removed (Spark refuses to update or remove a timing-out
+//! state: the call fails).
+//!
+//! The op calls its function through the engine's plain [`Func`]: [`mapping_func`] packs the
+//! `State` into the arguments `[key, value, state: Option, timingOut]` and the result
+//! `(mapped, state: Option, updated, removed)`, so plans, checkpoints and fault recovery hold
+//! it like any other op's function.
 
-use crate::rdd::{call, pair, Func, KeyMap, OpError, Rdd};
+use std::rc::Rc;
+
+use crate::lambda::{Lambda, StateImpl};
+use crate::rdd::{func, pair, Func, KeyMap, OpError, Rdd};
 use crate::value::Value;
 
 /// Spark's `DEFAULT_CHECKPOINT_DURATION_MULTIPLIER` for mapWithState's state stream.
 pub const FULL_SCAN_EVERY_SLIDES: u64 = 10;
 
+/// A compiled `(key, value, state: State[S]) => mapped` as the op's [`Func`].
+pub fn mapping_func(l: Rc<Lambda>) -> Func {
+    func(move |a: &[Value]| {
+        let (k, v, s, timing_out) = match a {
+            [k, v, Value::Opt(s), Value::Bool(t)] => (k, v, s, *t),
+            _ => {
+                return Err(crate::lambda::EvalError {
+                    message: "internal error: mapWithState's function called wrongly".into(),
+                })
+            }
+        };
+        let s = s.as_deref().cloned();
+        let mut state = match (timing_out, s) {
+            (true, Some(s)) => StateImpl::timing_out(s),
+            (_, s) => StateImpl::wrap(s),
+        };
+        let mapped = l.call_with_state(&[k.clone(), v.clone()], &mut state)?;
+        Ok(Value::tuple(vec![
+            mapped,
+            opt(state.get_option()),
+            Value::Bool(state.is_updated()),
+            Value::Bool(state.is_removed()),
+        ]))
+    })
+}
+
+fn opt(v: Option<Value>) -> Value {
+    v.map_or_else(Value::none, Value::some)
+}
+
+/// What one call did: the mapped record, the state after it, updated, removed.
+struct Called {
+    mapped: Value,
+    state: Option<Value>,
+    updated: bool,
+    removed: bool,
+}
+
+/// Calls `f` for `key` (value `None` when timing out); a failure names `record`.
+fn call_fn(
+    f: &Func,
+    key: &Value,
+    value: Option<&Value>,
+    state: Option<Value>,
+    timing_out: bool,
+    record: &Value,
+) -> Result<Called, OpError> {
+    let args = [
+        key.clone(),
+        opt(value.cloned()),
+        opt(state),
+        Value::Bool(timing_out),
+    ];
+    let named = |message: String| OpError::on(std::slice::from_ref(record), message);
+    let r = f(&args).map_err(|e| {
+        if timing_out {
+            named(format!("{} (while the key was timing out)", e.message))
+        } else {
+            named(e.message)
+        }
+    })?;
+    match &r {
+        Value::Tuple(items) if items.len() == 4 => match (&items[1], &items[2], &items[3]) {
+            (Value::Opt(s), Value::Bool(updated), Value::Bool(removed)) => Ok(Called {
+                mapped: items[0].clone(),
+                state: s.as_deref().cloned(),
+                updated: *updated,
+                removed: *removed,
+            }),
+            _ => Err(named(format!("internal error: mapWithState got {r}"))),
+        },
+        _ => Err(named(format!("internal error: mapWithState got {r}"))),
+    }
+}
+
 /// The mapped records of this batch and the new state (records `(key, state, updated_ms)`).
+/// In each partition the mapped records are the batch's records' in their order, then the
+/// timed-out keys' ([`pair_up`] relies on it).
 pub fn map_with_state(
     prev: Option<&Rdd>,
     batch: &Rdd,
@@ -50,31 +136,25 @@ pub fn map_with_state(
             }
         }
     }
-    let mut data: Vec<Vec<(&Value, &Value)>> = vec![Vec::new(); n];
-    for r in batch.iter() {
-        let (k, v) = pair(r)?;
-        data[k.partition_of(n)].push((k, v));
-    }
+    let data = by_partition(batch, n)?;
     let now = time_ms as i64;
     let mut mapped = Vec::with_capacity(n);
     for (p, records) in data.into_iter().enumerate() {
         let map = &mut states[p];
         let mut out = Vec::with_capacity(records.len());
-        for (k, v) in records {
-            let state = match map.get(k) {
-                Some((s, _)) => Value::some(s.clone()),
-                None => Value::none(),
-            };
-            let args = [k.clone(), Value::some(v.clone()), state];
-            let (m, new_state) = split(call(f, &args)?, &args)?;
-            out.push(m);
-            match new_state {
-                Some(s) => {
-                    map.insert(k.clone(), (s, now));
-                }
-                None => {
+        for r in records {
+            let (k, v) = pair(r)?;
+            let before = map.get(k).map(|(s, _)| s.clone());
+            let c = call_fn(f, k, Some(v), before, false, r)?;
+            out.push(c.mapped);
+            match c.state {
+                _ if c.removed => {
                     map.shift_remove(k);
                 }
+                Some(s) if c.updated || timeout_ms.is_some() => {
+                    map.insert(k.clone(), (s, now));
+                }
+                _ => {}
             }
         }
         if let (true, Some(timeout)) = (full_scan, timeout_ms) {
@@ -86,9 +166,9 @@ pub fn map_with_state(
                 .collect();
             for k in timing_out {
                 if let Some((s, _)) = map.shift_remove(&k) {
-                    let args = [k, Value::none(), Value::some(s)];
-                    let (m, _) = split(call(f, &args)?, &args)?;
-                    out.push(m);
+                    let record = Value::pair(k.clone(), s.clone());
+                    let c = call_fn(f, &k, None, Some(s), true, &record)?;
+                    out.push(c.mapped);
                 }
             }
         }
@@ -105,48 +185,59 @@ pub fn map_with_state(
     Ok((Rdd::hashed(mapped), Rdd::hashed(state_parts)))
 }
 
-/// `(mapped, Some(s) | None)` from the function's result.
-fn split(r: Value, args: &[Value]) -> Result<(Value, Option<Value>), OpError> {
-    match &r {
-        Value::Tuple(items) if items.len() == 2 => match &items[1] {
-            Value::Opt(s) => Ok((items[0].clone(), s.as_deref().cloned())),
-            other => Err(OpError::on(
-                args,
-                format!("the mapping function must return (mapped, Option[state]); its state part is {other}"),
-            )),
-        },
-        other => Err(OpError::on(
-            args,
-            format!("the mapping function must return (mapped, Option[state]), got {other}"),
-        )),
+/// The batch's pairs by hash partition, in arrival order.
+fn by_partition(batch: &Rdd, n: usize) -> Result<Vec<Vec<&Value>>, OpError> {
+    let mut data: Vec<Vec<&Value>> = vec![Vec::new(); n];
+    for r in batch.iter() {
+        let (k, _) = pair(r)?;
+        data[k.partition_of(n)].push(r);
     }
+    Ok(data)
+}
+
+/// Which mapped record each input record produced: `(input, mapped)` pairs for the batch's
+/// records, and the mapped records of keys that timed out (they come from the state, not
+/// from this batch). For lineage.
+pub fn pair_up(batch: &Rdd, mapped: &Rdd, partitions: usize) -> (Vec<(Value, Value)>, Vec<Value>) {
+    let n = partitions.max(1);
+    let Ok(data) = by_partition(batch, n) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut pairs = Vec::new();
+    let mut timed_out = Vec::new();
+    for (inputs, outs) in data.iter().zip(&mapped.parts) {
+        pairs.extend(
+            inputs
+                .iter()
+                .zip(outs)
+                .map(|(i, o)| ((*i).clone(), o.clone())),
+        );
+        timed_out.extend(outs.iter().skip(inputs.len()).cloned());
+    }
+    (pairs, timed_out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rdd::func;
+    use crate::lambda::{compile_with_state, Signature};
+    use crate::types::Type;
 
     fn kv(k: &str, v: i64) -> Value {
         Value::pair(Value::str(k), Value::Int(v))
     }
 
-    /// `(k, v, s) => ((k, v.getOrElse(0) + s.getOrElse(0)), Some(v.getOrElse(0) + s.getOrElse(0)))`
+    /// Spark's running sum; a timing-out key maps to its last sum.
     fn running_sum() -> Func {
-        func(|a| {
-            let n = |x: &Value| match x {
-                Value::Opt(Some(b)) => match **b {
-                    Value::Int(i) => i,
-                    _ => 0,
-                },
-                _ => 0,
-            };
-            let sum = n(&a[1]) + n(&a[2]);
-            Ok(Value::pair(
-                Value::pair(a[0].clone(), Value::Int(sum)),
-                Value::some(Value::Int(sum)),
-            ))
-        })
+        let sig = Signature {
+            params: vec![Type::String, Type::option(Type::Int)],
+            result: Type::Unknown,
+        };
+        let src = "(k, v, s) => { val sum = v.getOrElse(0) + s.getOption.getOrElse(0); \
+                   if (!s.isTimingOut) s.update(sum); (k, sum) }";
+        mapping_func(Rc::new(
+            compile_with_state("mapWithState", src, &sig).expect("compiles"),
+        ))
     }
 
     #[test]
@@ -177,5 +268,24 @@ mod tests {
         assert_eq!(s4.count(), 1);
         let (_, s5) = map_with_state(Some(&s4), &empty, &f, 5000, Some(2000), true, 2).unwrap();
         assert_eq!(s5.count(), 0, "a (updated at 2000) times out at 5000");
+    }
+
+    #[test]
+    fn each_input_record_pairs_with_the_record_it_mapped_to() {
+        let f = running_sum();
+        let b1 = Rdd::parallelize(vec![kv("a", 1), kv("b", 2), kv("a", 3)], 2);
+        let (m1, s1) = map_with_state(None, &b1, &f, 1000, Some(1000), false, 2).unwrap();
+        let (pairs, timed_out) = pair_up(&b1, &m1, 2);
+        let shown: Vec<String> = pairs.iter().map(|(i, o)| format!("{i}->{o}")).collect();
+        for want in ["(a,1)->(a,1)", "(a,3)->(a,4)", "(b,2)->(b,2)"] {
+            assert!(shown.contains(&want.to_string()), "{shown:?}");
+        }
+        assert!(timed_out.is_empty());
+        let b2 = Rdd::parallelize(vec![kv("b", 5)], 2);
+        let (m2, _) = map_with_state(Some(&s1), &b2, &f, 3000, Some(1000), true, 2).unwrap();
+        let (pairs, timed_out) = pair_up(&b2, &m2, 2);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].1.to_string(), "(b,7)");
+        assert_eq!(timed_out, vec![Value::pair(Value::str("a"), Value::Int(4))]);
     }
 }
