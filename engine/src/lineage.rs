@@ -1,7 +1,9 @@
 //! Following a record through the DAG: which records of the last batch's RDDs derive from a
 //! clicked one, by Spark's dependencies. Narrow ops run their own function on the traced
-//! records; shuffles, keyed windows, state and joins carry the traced keys; scalar
-//! aggregations (count, reduce, countByWindow, reduceByWindow) derive from everything.
+//! records; shuffles, keyed windows, state and joins carry the traced keys; mapWithState
+//! pairs each input record with the record its call mapped it to (timed-out keys' records
+//! come from their state and are noted as such); scalar aggregations (count, reduce,
+//! countByWindow, reduceByWindow) derive from everything.
 
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -11,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::Engine;
 use crate::error::SpecError;
 use crate::ops::keyed::Keying;
+use crate::ops::map_with_state;
 use crate::ops::output::{self, Action};
 use crate::ops::stateless;
 use crate::plan::{NodeOp, WindowKind};
@@ -227,6 +230,19 @@ impl Engine {
                 with_keys(&rdd, &keys_of(a, Keying::Pair))
             }
             NodeOp::CountByValue(_) => with_keys(&rdd, &keys_of(a, Keying::ValueOne)),
+            // Each record's own call: same key, same position in its partition.
+            NodeOp::MapWithState(_, _, parts) => {
+                let traced = set(a);
+                let Some(input) = self.last_rdd(node.inputs[0])? else {
+                    return Ok(Trace::Nothing(None));
+                };
+                map_with_state::pair_up(&input, &rdd, *parts)
+                    .0
+                    .into_iter()
+                    .filter(|(i, _)| traced.contains(i))
+                    .map(|(_, o)| o)
+                    .collect()
+            }
             NodeOp::Join(..) | NodeOp::Cogroup(_) => {
                 let mut keys = keys_of(a, Keying::Pair);
                 keys.extend(keys_of(ins[1].records(), Keying::Pair));
@@ -263,6 +279,34 @@ impl Engine {
             },
         };
         Ok(Trace::Records(records))
+    }
+
+    /// For a mapWithState node whose keys timed out at the last batch: their records come
+    /// from the state the keys kept, not from a record of this batch.
+    fn timed_out_note(&self, i: usize) -> Result<Option<String>, SpecError> {
+        let node = &self.plan.nodes[i];
+        let NodeOp::MapWithState(_, _, parts) = &node.op else {
+            return Ok(None);
+        };
+        let (Some(input), Some(rdd)) = (self.last_rdd(node.inputs[0])?, self.last_rdd(i)?) else {
+            return Ok(None);
+        };
+        let timed_out = map_with_state::pair_up(&input, &rdd, *parts).1;
+        if timed_out.is_empty() {
+            return Ok(None);
+        }
+        let shown: Vec<String> = timed_out.iter().take(5).map(Value::to_string).collect();
+        let more = if timed_out.len() > 5 { ", …" } else { "" };
+        Ok(Some(format!(
+            "{} from keys that timed out at this batch ({}{more}): they come from the state \
+             those keys kept, not from a record of this batch",
+            if timed_out.len() == 1 {
+                "1 record is".to_string()
+            } else {
+                format!("{} records are", timed_out.len())
+            },
+            shown.join(", ")
+        )))
     }
 
     /// Which records of the last batch derive from `record` as node `node` computed it (every
@@ -338,7 +382,7 @@ impl Engine {
                         count: records.len() as u64,
                         all: false,
                         records: distinct,
-                        note: None,
+                        note: self.timed_out_note(i)?,
                     }
                 }
                 Trace::All => {
@@ -483,6 +527,43 @@ mod tests {
         let o1 = Value::pair(Value::str("o1"), Value::str("book"));
         let l = e.follow("orders", &o1).unwrap();
         assert_eq!(strings(&l, "joined"), ["(o1,(book,12))"]);
+    }
+
+    #[test]
+    fn through_map_with_state_a_record_leads_to_its_own_call_and_timed_out_keys_to_state() {
+        // a and b arrive at 1 s; at 10 s (a full scan) a arrives again, b times out.
+        let mut e = engine(
+            r#"{"id": "q", "op": "queueStream", "batches": [[["a", 1], ["b", 2], ["a", 1]], [], [], [], [], [], [], [], [], [["a", 5], ["c", 1]]]},
+               {"id": "m", "op": "mapWithState", "inputs": ["q"], "timeout_ms": 1000,
+                "fn": "(k, v, state) => { if (state.isTimingOut) (k + \" timed out\", state.get) else { val n = v.get + state.getOption.getOrElse(0); state.update(n); (k, n) } }"},
+               {"id": "out", "op": "print", "inputs": ["m"]}"#,
+        );
+        e.tick().unwrap();
+        // Two equal records are both followed; each leads to its own call's record.
+        let l = e
+            .follow("q", &Value::pair(Value::str("a"), Value::Int(1)))
+            .unwrap();
+        assert_eq!(strings(&l, "m"), ["(a,1)", "(a,2)"]);
+        assert_eq!(count(&l, "m"), 2);
+        assert_eq!(strings(&l, "out"), ["(a,1)", "(a,2)"]);
+        assert_eq!(l.of("m").and_then(|n| n.note.clone()), None);
+        for _ in 1..10 {
+            e.tick().unwrap();
+        }
+        let l = e
+            .follow("q", &Value::pair(Value::str("a"), Value::Int(5)))
+            .unwrap();
+        assert_eq!(
+            strings(&l, "m"),
+            ["(a,7)"],
+            "not c's record, not b's timeout"
+        );
+        assert_eq!(strings(&l, "out"), ["(a,7)"]);
+        let note = l.of("m").and_then(|n| n.note.clone()).unwrap_or_default();
+        assert!(
+            note.contains("(b timed out,2)") && note.contains("come from the state"),
+            "{note}"
+        );
     }
 
     #[test]
