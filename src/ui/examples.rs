@@ -45,6 +45,7 @@ pub const EXAMPLES: &[Example] = &[
     example!("log-alarmer"),
     example!("top-sellers"),
     example!("running-totals"),
+    example!("stateful-word-count"),
     example!("join-streams"),
     example!("typed-lines"),
     example!("firehose"),

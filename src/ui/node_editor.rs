@@ -68,9 +68,10 @@ pub fn NodeEditor(props: &NodeEditorProps) -> Html {
         let key = format!("{id}:{}", fi.name);
         let setter = set(fi.name);
         let body = match fi.kind {
-            FieldKind::Lambda => {
+            FieldKind::Lambda | FieldKind::LambdaBlock => {
                 return html! {
                     <LambdaField key={key} node={id.clone()} field={fi.name} hint={fi.hint}
+                        block={fi.kind == FieldKind::LambdaBlock}
                         value={current.and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()}
                         errors={field_errors} on_action={cb.clone()} />
                 };

@@ -8,6 +8,9 @@ use serde_json::{json, Value as Json};
 pub enum FieldKind {
     /// A lambda in the seed's Scala syntax, type-checked by the engine.
     Lambda,
+    /// A lambda usually written as a block over several lines (mapWithState's function):
+    /// edited in a text area, so a pasted Scala function keeps its line breaks.
+    LambdaBlock,
     /// Milliseconds (window, slide, timeout).
     Millis,
     /// A small whole number (partitions, n, num).
@@ -80,6 +83,14 @@ const PARTITIONS: FieldInfo = f(
     FieldKind::Count,
     "partitions of the result (optional)",
 );
+
+/// Spark's `StatefulNetworkWordCount` mapping function, for a `(String, Int)` stream.
+pub const SPARK_MAPPING_FUNCTION: &str = "(word, one, state) => {
+  val sum = one.getOrElse(0) + state.getOption.getOrElse(0)
+  val output = (word, sum)
+  state.update(sum)
+  output
+}";
 
 fn none(_: u64) -> Vec<(&'static str, Json)> {
     Vec::new()
@@ -363,6 +374,26 @@ pub const OPS: &[OpInfo] = &[
         doc: "Keyed state carried from batch to batch.",
     },
     OpInfo {
+        op: "mapWithState",
+        family: "stateful",
+        min_inputs: 1,
+        max_inputs: 1,
+        fields: &[
+            f(
+                "fn",
+                FieldKind::LambdaBlock,
+                "(key, value: Option[V], state: State[S]) => mapped, as in Spark",
+            ),
+            f(
+                "timeout_ms",
+                FieldKind::Millis,
+                "idle keys time out (checked every 10 batches, as Spark does; optional)",
+            ),
+        ],
+        defaults: |_| vec![("fn", json!(SPARK_MAPPING_FUNCTION))],
+        doc: "Keyed state with Spark's State: one mapped record per record, optional timeout.",
+    },
+    OpInfo {
         op: "print",
         family: "output",
         min_inputs: 1,
@@ -408,4 +439,42 @@ pub fn is_source(op: &str) -> bool {
 
 pub fn is_output(op: &str) -> bool {
     info(op).is_some_and(|i| i.family == "output")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dstream_engine::Engine;
+
+    #[test]
+    fn map_with_states_default_is_sparks_function_and_runs_on_word_pairs() {
+        let m = info("mapWithState").expect("in the palette");
+        assert_eq!(m.family, "stateful");
+        let fields: Vec<&str> = m.fields.iter().map(|f| f.name).collect();
+        assert_eq!(fields, ["fn", "timeout_ms"]);
+        let defaults = (m.defaults)(1000);
+        let f = defaults
+            .iter()
+            .find(|(k, _)| *k == "fn")
+            .map(|(_, v)| v.clone())
+            .expect("a default fn");
+        let spec = json!({"version": 1, "batch_interval_ms": 1000, "nodes": [
+            {"id": "q", "op": "queueStream", "batches": [[["a", 1], ["b", 1], ["a", 1]], [["a", 1]]]},
+            {"id": "m", "op": "mapWithState", "inputs": ["q"], "fn": f},
+            {"id": "out", "op": "foreachRDD", "inputs": ["m"], "action": "collect"}]});
+        let mut e = Engine::from_json(&spec.to_string()).expect("the default validates");
+        let lines: Vec<String> = e
+            .replay()
+            .expect("runs")
+            .iter()
+            .map(|l| l.to_json_line())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                r#"{"batch":0,"time_ms":1000,"output":"out","records":[["b",1],["a",1],["a",2]]}"#,
+                r#"{"batch":1,"time_ms":2000,"output":"out","records":[["a",3]]}"#,
+            ]
+        );
+    }
 }
