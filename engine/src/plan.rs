@@ -1035,7 +1035,7 @@ fn plan_node(
                         column: Some(e.column),
                         message: e.message,
                     });
-                    return None;
+                    None
                 }
             }
         }
