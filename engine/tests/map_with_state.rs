@@ -337,3 +337,40 @@ fn the_state_survives_a_checkpoint_after_every_batch() {
         }
     }
 }
+
+#[test]
+fn the_replay_cli_runs_the_gallery_example_with_its_timeouts() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../www/examples/stateful-word-count.json"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_replay"))
+        .arg(example)
+        .output()
+        .expect("replay runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 20);
+    assert!(lines[0].contains(r#"["to",1]"#) && lines[0].contains(r#"["to",2]"#));
+    // The first full scan (10 s) times out every word idle for 5 s; be, seen at 9 s, lasts
+    // until the next one (20 s).
+    for w in [
+        "to (timed out)",
+        "or (timed out)",
+        "not (timed out)",
+        "quick (timed out)",
+    ] {
+        assert!(lines[9].contains(w), "{w}: {}", lines[9]);
+    }
+    assert!(!lines[9].contains("be (timed out)"));
+    assert!(
+        lines[19].contains(r#"["be (timed out)",4]"#),
+        "{}",
+        lines[19]
+    );
+}
