@@ -60,3 +60,51 @@ async fn typing_a_lambda_dispatches_the_edit() {
         other => panic!("expected a SetField, got {other:?}"),
     }
 }
+
+#[wasm_bindgen_test]
+async fn map_with_state_is_added_with_sparks_function_in_a_text_area() {
+    let state = run_example("windowed-word-count", 0);
+    let state = apply(state, Action::Select(Some("pairs".into())));
+    let state = apply(state, Action::AddNode("mapWithState".into()));
+    assert!(state.spec_errors.is_empty(), "{:?}", state.spec_errors);
+    let id = state.selected.clone().expect("the new node is selected");
+    assert_eq!(
+        state.types.get(&id).map(String::as_str),
+        Some("(String, Int)")
+    );
+    let (on_action, _) = recorder();
+    let root = mount::<NodeEditor>(NodeEditorProps { state, on_action }).await;
+    let area: web_sys::HtmlTextAreaElement = one(&root, &format!("[data-testid=field-{id}-fn]"))
+        .dyn_into()
+        .expect("a text area, so a pasted function keeps its lines");
+    assert!(
+        area.value()
+            .starts_with("(word, one, state) => {\n  val sum"),
+        "{}",
+        area.value()
+    );
+    assert!(area.value().contains("\n  state.update(sum)\n"));
+    one(&root, &format!("[data-testid=field-{id}-timeout_ms]"));
+}
+
+#[wasm_bindgen_test]
+async fn an_error_in_a_multi_line_lambda_puts_the_caret_under_its_line() {
+    let state = run_example("stateful-word-count", 0);
+    let state = apply(state, Action::Select(Some("counts".into())));
+    let state = apply(
+        state,
+        Action::SetField {
+            node: "counts".into(),
+            field: "fn".into(),
+            value: Some(serde_json::json!(
+                "(word, one, state) => {\n  state.update(1)\n  state.update(\"x\")\n  word\n}"
+            )),
+        },
+    );
+    let (on_action, _) = recorder();
+    let root = mount::<NodeEditor>(NodeEditorProps { state, on_action }).await;
+    let error = text(&root, ".lambda [data-testid=error]");
+    assert!(error.contains("state.update expects Int"), "{error}");
+    let caret = text(&root, ".caret");
+    assert_eq!(caret, "  state.update(\"x\")\n               ^");
+}
