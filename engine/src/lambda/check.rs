@@ -726,12 +726,7 @@ impl Checker {
         let mut steps = Vec::with_capacity(stmts.len());
         for s in stmts {
             match s {
-                Stmt::Val {
-                    name,
-                    ann,
-                    value,
-                    pos: _,
-                } => {
+                Stmt::Val { name, ann, value } => {
                     let (n, t) = self.infer(value)?;
                     let (n, t) = match ann {
                         Some(ann) => {

@@ -26,7 +26,8 @@
 //!   at `;` or at a line break (a line starting with an operator or `(` begins a new
 //!   statement, as in Scala; inside parentheses line breaks are spaces). `val`s are immutable
 //!   (`val x: T = e` may carry a type), visible to the rest of their block only, and may hide
-//!   a parameter. A block ends with an expression, its value.
+//!   a parameter. A block ends with an expression, its value. As a statement, `if (c) a`
+//!   may leave out its `else` (its value is then `Unit`, as in Scala).
 //! - mapWithState's third parameter is Spark's `State[S]` ([`compile_with_state`]):
 //!   `exists`, `get` (fails "State is not set"), `getOption`, `isTimingOut`, `update(s)` and
 //!   `remove()` (both `Unit`, the empty tuple), with `StateImpl`'s run-time rules

@@ -467,7 +467,6 @@ pub(crate) enum Stmt {
     /// `val name[: Type] = value`, visible to the rest of the block.
     Val {
         name: String,
-        pos: usize,
         ann: Option<TypeAnn>,
         value: Expr,
     },
@@ -1008,7 +1007,7 @@ fn statement(i: &mut Input<'_>) -> PResult<Stmt> {
     match peek(i) {
         Tok::Val => {
             any.parse_next(i)?;
-            let (name, pos) = cut_err(ident)
+            let (name, _) = cut_err(ident)
                 .context(expected("a name after 'val'"))
                 .parse_next(i)?;
             let ann = if matches!(peek(i), Tok::Colon) {
@@ -1019,12 +1018,7 @@ fn statement(i: &mut Input<'_>) -> PResult<Stmt> {
             };
             cut_err(token(Tok::Assign, "'=' after the val's name")).parse_next(i)?;
             let value = cut_err(expr).parse_next(i)?;
-            Ok(Stmt::Val {
-                name,
-                pos,
-                ann,
-                value,
-            })
+            Ok(Stmt::Val { name, ann, value })
         }
         Tok::If => Ok(Stmt::Expr(nested(i, |i| if_else(i, true))?)),
         Tok::Ident(w) if w == "var" => {
