@@ -176,6 +176,24 @@ test('a lambda with a type error shows the message at the node and column, and b
   assert.ok(!(await page.locator('[data-testid=play]').isDisabled()));
 });
 
+test('mapWithState runs Spark\'s own function as pasted, and idle words time out at the full scan', async () => {
+  await loadExample('stateful-word-count');
+  await page.click('[data-testid=node-counts]');
+  const field = page.locator('[data-testid=field-counts-fn]');
+  assert.equal(await field.evaluate((el) => el.tagName), 'TEXTAREA', 'a multi-line lambda keeps its lines');
+  assert.match(await field.inputValue(), /\n {4}state\.update\(sum\)\n/);
+  await stepTo(1);
+  assert.deepEqual((await printed('out')).records.sort(), ['(be,1)', '(be,2)', '(not,1)', '(or,1)', '(to,1)', '(to,2)']);
+  await stepTo(10);
+  const { time, records } = await printed('out');
+  assert.equal(time, 'Time: 10000 ms');
+  for (const w of ['to', 'or', 'not', 'quick', 'stream']) {
+    assert.ok(records.some((r) => r.startsWith(`(${w} (timed out),`)), `${w} timed out: ${records}`);
+  }
+  assert.ok(!records.some((r) => r.startsWith('(be')), `be was seen at 9 s: ${records}`);
+  await page.screenshot({ path: join(RESULTS, 'stateful-word-count.png'), fullPage: false });
+});
+
 test('a lambda that fails at run time stops the batch and names node and record', async () => {
   await loadExample('windowed-word-count');
   await page.click('[data-testid=node-pairs]');
