@@ -29,7 +29,11 @@
 mod check;
 mod eval;
 mod runtime;
+mod shape;
 mod syntax;
+
+pub(crate) use runtime::Pieces;
+pub use shape::{split_char, Shape};
 
 use std::fmt;
 
@@ -78,6 +82,7 @@ pub struct Lambda {
     source: String,
     params: Vec<Type>,
     result: Type,
+    shape: Shape,
     code: eval::Code,
 }
 
@@ -102,6 +107,10 @@ impl Lambda {
     /// Result type after inference.
     pub fn result(&self) -> &Type {
         &self.result
+    }
+    /// The recognised form a hot path may run instead of [`Lambda::call`].
+    pub fn shape(&self) -> &Shape {
+        &self.shape
     }
     /// Evaluates the lambda; `args.len()` equals `params().len()`.
     pub fn call(&self, args: &[Value]) -> Result<Value, EvalError> {
@@ -144,6 +153,7 @@ pub fn compile_for(op: &str, source: &str, sig: &Signature) -> Result<Lambda, La
         source: source.to_string(),
         params: checked.params.clone(),
         result: checked.result.clone(),
+        shape: shape::of(&checked),
         code,
     })
 }
