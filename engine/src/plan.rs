@@ -7,12 +7,12 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::error::SpecError;
-use crate::lambda::{self, EvalError, Signature};
+use crate::lambda::{self, EvalError, Shape, Signature};
 use crate::ops::join::JoinKind;
 use crate::ops::keyed::Keying;
 use crate::ops::map_with_state;
 use crate::ops::output::Action;
-use crate::rdd::{func, Func, DEFAULT_PARTITIONS};
+use crate::rdd::{func, shaped, Func, DEFAULT_PARTITIONS};
 use crate::sources::generator::{Generator, Kind};
 use crate::sources::queue;
 use crate::spec::{NodeSpec, PipelineSpec};
@@ -339,8 +339,9 @@ impl<'a> Fields<'a> {
         match lambda::compile(&src, &sig) {
             Ok(l) => {
                 let result = l.result().clone();
+                let shape = l.shape().clone();
                 let l = Rc::new(l);
-                Some((func(move |a: &[Value]| l.call(a)), result))
+                Some((shaped(shape, move |a: &[Value]| l.call(a)), result))
             }
             Err(e) => {
                 self.errors.push(SpecError {
@@ -371,7 +372,8 @@ fn list_elem(t: &Type) -> Type {
 }
 
 fn int_op(sub: bool) -> Func {
-    func(move |a: &[Value]| match (&a[0], &a[1]) {
+    let shape = if sub { Shape::SubInt } else { Shape::AddInt };
+    shaped(shape, move |a: &[Value]| match (&a[0], &a[1]) {
         (Value::Int(x), Value::Int(y)) => Ok(Value::Int(if sub {
             x.wrapping_sub(*y)
         } else {

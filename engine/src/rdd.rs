@@ -6,7 +6,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 use rustc_hash::FxBuildHasher;
 
-use crate::lambda::EvalError;
+use crate::lambda::{EvalError, Shape};
 use crate::value::Value;
 
 /// Partitions used where an op has no `partitions` field (Spark's `local[2]` parallelism).
@@ -26,6 +26,18 @@ pub type RddRef = Rc<Rdd>;
 
 /// An insertion-ordered hash map keyed by records: deterministic iteration on every platform.
 pub type KeyMap<V> = IndexMap<Value, V, FxBuildHasher>;
+
+/// A string looked up in a [`KeyMap`] as the `Value::Str` it equals, without building one:
+/// it hashes as `Value::Str` does (the `str`'s own hash) and equals only that string.
+#[derive(Hash)]
+pub struct StrKey<'a>(pub &'a str);
+
+impl indexmap::Equivalent<Value> for StrKey<'_> {
+    #[inline]
+    fn equivalent(&self, key: &Value) -> bool {
+        matches!(key, Value::Str(s) if **s == *self.0)
+    }
+}
 
 impl Rdd {
     pub fn new(parts: Vec<Vec<Value>>) -> Rdd {
@@ -143,12 +155,36 @@ impl PairRdd {
     }
 }
 
-/// What an op calls: a compiled lambda or a built-in closure.
-pub type Func = Rc<dyn Fn(&[Value]) -> Result<Value, EvalError>>;
+/// What an op calls: a compiled lambda or a built-in closure, with the [`Shape`] a hot path
+/// may run instead (`Opaque` unless the lambda is one of the recognised forms). Calling it,
+/// `f(args)`, always runs the closure.
+#[derive(Clone)]
+pub struct Func {
+    run: Rc<Closure>,
+    pub shape: Shape,
+}
 
-/// Wraps a closure as a [`Func`].
+/// The closure a [`Func`] calls.
+pub type Closure = dyn Fn(&[Value]) -> Result<Value, EvalError>;
+
+impl std::ops::Deref for Func {
+    type Target = Closure;
+    fn deref(&self) -> &Self::Target {
+        &*self.run
+    }
+}
+
+/// Wraps a closure as a [`Func`] of no particular shape.
 pub fn func(f: impl Fn(&[Value]) -> Result<Value, EvalError> + 'static) -> Func {
-    Rc::new(f)
+    shaped(Shape::Opaque, f)
+}
+
+/// Wraps a closure as a [`Func`] that computes what `shape` describes.
+pub fn shaped(shape: Shape, f: impl Fn(&[Value]) -> Result<Value, EvalError> + 'static) -> Func {
+    Func {
+        run: Rc::new(f),
+        shape,
+    }
 }
 
 /// A run-time failure inside an op: the record (as JSON text) and the reason.

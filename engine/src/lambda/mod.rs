@@ -40,7 +40,11 @@
 mod check;
 mod eval;
 mod runtime;
+mod shape;
 mod syntax;
+
+pub(crate) use runtime::Pieces;
+pub use shape::{split_char, Shape};
 
 use std::cell::RefCell;
 use std::fmt;
@@ -93,6 +97,7 @@ pub struct Lambda {
     source: String,
     params: Vec<Type>,
     result: Type,
+    shape: Shape,
     code: eval::Code,
     /// `S` and the cell the compiled `State` methods use, for a lambda with a `State[S]`.
     state: Option<(Type, Rc<RefCell<StateImpl>>)>,
@@ -119,6 +124,10 @@ impl Lambda {
     /// Result type after inference.
     pub fn result(&self) -> &Type {
         &self.result
+    }
+    /// The recognised form a hot path may run instead of [`Lambda::call`].
+    pub fn shape(&self) -> &Shape {
+        &self.shape
     }
     /// `S` of the `State[S]` parameter ([`compile_with_state`]), `None` for other lambdas.
     pub fn state_type(&self) -> Option<&Type> {
@@ -218,6 +227,7 @@ fn compile_inner(
         source: source.to_string(),
         params: checked.params.clone(),
         result: checked.result.clone(),
+        shape: shape::of(&checked),
         code,
         state: checked
             .state

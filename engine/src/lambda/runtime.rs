@@ -535,7 +535,7 @@ impl Pieces {
     const SLOT_BITS: u32 = 10;
 
     #[inline]
-    fn piece(&mut self, p: &str) -> Value {
+    pub(crate) fn piece(&mut self, p: &str) -> Value {
         let bytes = p.as_bytes();
         if bytes.len() > 16 {
             return Value::str(p);

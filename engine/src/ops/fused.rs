@@ -4,10 +4,15 @@
 //! intermediate RDDs are never built; each fused node's count, per-partition counts and sample
 //! are collected on the way, so its report is the same as if it had been.
 //!
+//! Kernel steps (a `flatMap` that is a one-character split, a `map` that is `x => (x, c)`,
+//! see `lambda::Shape`) pass a record on as a borrowed piece or an untupled pair; word count's
+//! split then pair runs as one loop that folds each word in by its text.
+//!
 //! A node is fused only when nothing else can see its RDD: its one consumer is the next node
 //! in the plan (a fused node or the reduce), and no window, state or output reads it. On any
 //! error the engine recomputes the chain op by op, so errors name the same node and record.
 
+use crate::lambda::{split_char, Pieces, Shape};
 use crate::ops::keyed::{Keying, Reducer};
 use crate::ops::stateless::elements;
 use crate::plan::{NodeOp, Plan, WindowKind};
@@ -53,17 +58,59 @@ enum Step<'a> {
     Filter(&'a Func),
     MapValues(&'a Func),
     FlatMapValues(&'a Func),
+    /// A `flatMap` whose lambda is a one-character split ([`Shape::SplitChar`]).
+    Split(char, &'a Func),
+    /// A `map` whose lambda is `x => (x, c)` ([`Shape::PairWith`]).
+    PairWith(&'a Value, &'a Func),
 }
 
 fn step(op: &NodeOp) -> Option<Step<'_>> {
     Some(match op {
-        NodeOp::Map(f) => Step::Map(f),
-        NodeOp::FlatMap(f) => Step::FlatMap(f),
+        NodeOp::Map(f) => match &f.shape {
+            Shape::PairWith(c) => Step::PairWith(c, f),
+            _ => Step::Map(f),
+        },
+        NodeOp::FlatMap(f) => match f.shape {
+            Shape::SplitChar(sep) => Step::Split(sep, f),
+            _ => Step::FlatMap(f),
+        },
         NodeOp::Filter(f) => Step::Filter(f),
         NodeOp::MapValues(f) => Step::MapValues(f),
         NodeOp::FlatMapValues(f) => Step::FlatMapValues(f),
         _ => None?,
     })
+}
+
+/// A record on its way through a chain. Kernel steps pass on what they made without building
+/// a `Value`: a split's piece borrowed from its line, a pair not yet a tuple. It becomes a
+/// value only where one is needed (a lambda's argument, a report's sample).
+enum Rec<'s> {
+    Val(Value),
+    Piece(&'s str),
+    Pair(Value, Value),
+    PiecePair(&'s str, Value),
+}
+
+impl Rec<'_> {
+    fn to_value(&self) -> Value {
+        match self {
+            Rec::Val(v) => v.clone(),
+            Rec::Piece(p) => Value::str(p),
+            Rec::Pair(k, v) => Value::pair(k.clone(), v.clone()),
+            Rec::PiecePair(p, v) => Value::pair(Value::str(p), v.clone()),
+        }
+    }
+
+    /// The record as a value; a piece from `pieces`, which hands out one `Rc<str>` for
+    /// equal recent pieces (as the split closure does).
+    fn into_value(self, pieces: &mut Pieces) -> Value {
+        match self {
+            Rec::Val(v) => v,
+            Rec::Piece(p) => pieces.piece(p),
+            Rec::Pair(k, v) => Value::pair(k, v),
+            Rec::PiecePair(p, v) => Value::pair(pieces.piece(p), v),
+        }
+    }
 }
 
 /// The fused nodes of one batch, in plan order, and the RDD that feeds the first.
@@ -90,11 +137,12 @@ impl Tap {
         }
     }
 
+    /// Counts a record of partition `part`, building its value only while the sample is not full.
     #[inline]
-    fn see(&mut self, part: usize, r: &Value) {
+    fn see(&mut self, part: usize, value: impl FnOnce() -> Value) {
         self.partitions[part] += 1;
         if self.sample.len() < self.limit {
-            self.sample.push(r.clone());
+            self.sample.push(value());
         }
     }
 
@@ -108,19 +156,63 @@ struct Run<'a, 'f> {
     taps: Vec<Tap>,
     sink: Reducer<'f>,
     part: usize,
+    pieces: Pieces,
 }
 
 impl Run<'_, '_> {
     /// Passes `r` through step `k` and everything after it.
-    fn push(&mut self, k: usize, r: Value) -> Result<(), OpError> {
+    fn push(&mut self, k: usize, r: Rec) -> Result<(), OpError> {
         let Some(&step) = self.steps.get(k) else {
-            return self.sink.push_owned(r);
+            return match r {
+                Rec::Val(v) => self.sink.push_owned(v),
+                Rec::Piece(p) => self.sink.push_str(p),
+                Rec::Pair(key, v) => self.sink.push_pair(key, v),
+                Rec::PiecePair(p, v) => self.sink.push_str_pair(p, &v),
+            };
         };
+        match (step, r) {
+            (Step::Split(sep, _), Rec::Val(Value::Str(s))) => self.split(k, sep, &s),
+            (Step::Split(sep, _), Rec::Piece(s)) => self.split(k, sep, s),
+            (Step::PairWith(c, _), Rec::Piece(p)) => self.emit(k, Rec::PiecePair(p, c.clone())),
+            (Step::PairWith(c, _), r) => {
+                let r = r.into_value(&mut self.pieces);
+                self.emit(k, Rec::Pair(r, c.clone()))
+            }
+            (step, r) => {
+                let r = r.into_value(&mut self.pieces);
+                self.call(k, step, r)
+            }
+        }
+    }
+
+    /// A split at step `k`. Word count's `split` then `(w, 1)` straight into the reduce runs
+    /// as one loop: each piece is counted in both taps and folded in by its borrowed text.
+    #[inline]
+    fn split(&mut self, k: usize, sep: char, s: &str) -> Result<(), OpError> {
+        if let (Some(Step::PairWith(c, _)), true) =
+            (self.steps.get(k + 1), k + 2 == self.steps.len())
+        {
+            let c: &Value = c;
+            let part = self.part;
+            let (split_tap, rest) = self.taps[k..].split_at_mut(1);
+            let (split_tap, pair_tap) = (&mut split_tap[0], &mut rest[0]);
+            let sink = &mut self.sink;
+            return split_char(s, sep, |p| {
+                split_tap.see(part, || Value::str(p));
+                pair_tap.see(part, || Value::pair(Value::str(p), c.clone()));
+                sink.push_str_pair(p, c)
+            });
+        }
+        split_char(s, sep, |p| self.emit(k, Rec::Piece(p)))
+    }
+
+    /// Step `k` on a value, through its lambda.
+    fn call(&mut self, k: usize, step: Step, r: Value) -> Result<(), OpError> {
         match step {
             Step::Map(f) => {
                 let out = call(f, std::slice::from_ref(&r))?;
                 drop(r);
-                self.emit(k, out)
+                self.emit(k, Rec::Val(out))
             }
             Step::FlatMap(f) => {
                 let args = std::slice::from_ref(&r);
@@ -128,20 +220,20 @@ impl Run<'_, '_> {
                     Value::List(mut items) => match std::rc::Rc::get_mut(&mut items) {
                         Some(owned) => {
                             for v in owned.iter_mut() {
-                                self.emit(k, std::mem::replace(v, Value::Bool(false)))?;
+                                self.emit(k, Rec::Val(std::mem::replace(v, Value::Bool(false))))?;
                             }
                             Ok(())
                         }
                         None => {
                             for v in items.iter() {
-                                self.emit(k, v.clone())?;
+                                self.emit(k, Rec::Val(v.clone()))?;
                             }
                             Ok(())
                         }
                     },
                     other => {
                         for v in elements(other, args)? {
-                            self.emit(k, v)?;
+                            self.emit(k, Rec::Val(v))?;
                         }
                         Ok(())
                     }
@@ -150,7 +242,7 @@ impl Run<'_, '_> {
             Step::Filter(f) => {
                 let args = std::slice::from_ref(&r);
                 if truth(&call(f, args)?, args)? {
-                    self.emit(k, r)
+                    self.emit(k, Rec::Val(r))
                 } else {
                     Ok(())
                 }
@@ -158,25 +250,29 @@ impl Run<'_, '_> {
             Step::MapValues(f) => {
                 let (key, v) = pair(&r)?;
                 let nv = call(f, std::slice::from_ref(v))?;
-                let out = Value::pair(key.clone(), nv);
+                let key = key.clone();
                 drop(r);
-                self.emit(k, out)
+                self.emit(k, Rec::Pair(key, nv))
             }
             Step::FlatMapValues(f) => {
                 let (key, v) = pair(&r)?;
                 let args = std::slice::from_ref(v);
                 for x in elements(call(f, args)?, args)? {
-                    self.emit(k, Value::pair(key.clone(), x))?;
+                    self.emit(k, Rec::Pair(key.clone(), x))?;
                 }
                 Ok(())
             }
+            // A kernel step on a record its shape does not cover (not a String): the same
+            // lambda, called.
+            Step::Split(_, f) => self.call(k, Step::FlatMap(f), r),
+            Step::PairWith(_, f) => self.call(k, Step::Map(f), r),
         }
     }
 
     /// Records `r` as an output of step `k` and passes it on.
     #[inline]
-    fn emit(&mut self, k: usize, r: Value) -> Result<(), OpError> {
-        self.taps[k].see(self.part, &r);
+    fn emit(&mut self, k: usize, r: Rec) -> Result<(), OpError> {
+        self.taps[k].see(self.part, || r.to_value());
         self.push(k + 1, r)
     }
 }
@@ -202,11 +298,12 @@ pub fn reduce_by_key(
         steps,
         sink: Reducer::new(keying, f),
         part: 0,
+        pieces: Pieces::default(),
     };
     for (p, records) in chain.source.parts.iter().enumerate() {
         run.part = p;
         for r in records {
-            run.push(0, r.clone())?;
+            run.push(0, Rec::Val(r.clone()))?;
         }
     }
     Ok((run.sink.finish(partitions), run.taps))

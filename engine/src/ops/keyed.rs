@@ -1,7 +1,7 @@
 //! Per-batch ops that shuffle by key with Spark's `HashPartitioner`: `reduceByKey`,
 //! `groupByKey`, `countByValue`, and the list-concatenating combine `groupByKeyAndWindow` uses.
 
-use crate::rdd::{call, pair, Func, KeyMap, OpError, PairRdd, Rdd};
+use crate::rdd::{call, pair, Func, KeyMap, OpError, PairRdd, Rdd, StrKey};
 use crate::value::Value;
 
 /// How a record becomes a `(key, value)` before a keyed op: as it is (a pair), or one of the
@@ -94,6 +94,50 @@ impl<'f> Reducer<'f> {
         self.push(&r)
     }
 
+    /// Folds in the pair `(k, v)`, as [`Reducer::push_owned`] would fold the tuple.
+    #[inline]
+    pub fn push_pair(&mut self, k: Value, v: Value) -> Result<(), OpError> {
+        match self.keying {
+            Keying::Pair => fold_owned(&mut self.map, k, v, self.f),
+            _ => self.push_owned(Value::pair(k, v)),
+        }
+    }
+
+    /// Folds in the pair `(k, v)` with a string key, allocating the key only the first time
+    /// it is seen.
+    #[inline]
+    pub fn push_str_pair(&mut self, k: &str, v: &Value) -> Result<(), OpError> {
+        match self.keying {
+            Keying::Pair => match self.map.get_mut(&StrKey(k)) {
+                Some(acc) => match ints_in_place(acc, v, self.f) {
+                    true => Ok(()),
+                    false => combine(acc, v.clone(), self.f),
+                },
+                None => {
+                    self.map.insert(Value::str(k), v.clone());
+                    Ok(())
+                }
+            },
+            _ => self.push_owned(Value::pair(Value::str(k), v.clone())),
+        }
+    }
+
+    /// Folds in the string record `s`, without building it where the keying does not need
+    /// it as a value (`countByValue`'s `(s, 1)`).
+    #[inline]
+    pub fn push_str(&mut self, s: &str) -> Result<(), OpError> {
+        match self.keying {
+            Keying::ValueOne => match self.map.get_mut(&StrKey(s)) {
+                Some(acc) => combine(acc, Value::Int(1), self.f),
+                None => {
+                    self.map.insert(Value::str(s), Value::Int(1));
+                    Ok(())
+                }
+            },
+            _ => self.push_owned(Value::str(s)),
+        }
+    }
+
     /// The folded pairs, dealt into `partitions` hash partitions.
     pub fn finish(self, partitions: usize) -> PairRdd {
         PairRdd::from_map(self.map, partitions)
@@ -102,12 +146,36 @@ impl<'f> Reducer<'f> {
 
 #[inline]
 fn fold_owned(map: &mut KeyMap<Value>, k: Value, v: Value, f: &Func) -> Result<(), OpError> {
-    if let Some(acc) = map.get_mut(&k) {
-        let a = std::mem::replace(acc, Value::Bool(false));
-        *acc = call(f, &[a, v])?;
-    } else {
-        map.insert(k, v);
+    match map.get_mut(&k) {
+        Some(acc) => combine(acc, v, f),
+        None => {
+            map.insert(k, v);
+            Ok(())
+        }
     }
+}
+
+/// `acc = f(acc, v)` without calling `f`, when it is `_ + _` or `_ - _` and both are `Int`;
+/// false (and `acc` untouched) otherwise.
+#[inline]
+fn ints_in_place(acc: &mut Value, v: &Value, f: &Func) -> bool {
+    if let (Value::Int(a), Value::Int(b)) = (acc, v) {
+        if let Some(n) = f.shape.ints(*a, *b) {
+            *a = n;
+            return true;
+        }
+    }
+    false
+}
+
+/// `acc = f(acc, v)`, in place when `f` is `_ + _` or `_ - _` over `Int`.
+#[inline]
+fn combine(acc: &mut Value, v: Value, f: &Func) -> Result<(), OpError> {
+    if ints_in_place(acc, &v, f) {
+        return Ok(());
+    }
+    let a = std::mem::replace(acc, Value::Bool(false));
+    *acc = call(f, &[a, v])?;
     Ok(())
 }
 
@@ -127,7 +195,10 @@ pub fn reduce_pairs<'a>(
 #[inline]
 fn fold_into(map: &mut KeyMap<Value>, k: &Value, v: &Value, f: &Func) -> Result<(), OpError> {
     if let Some(acc) = map.get_mut(k) {
-        *acc = call(f, &[acc.clone(), v.clone()])?;
+        *acc = match f.shape.int_op(acc, v) {
+            Some(n) => Value::Int(n),
+            None => call(f, &[acc.clone(), v.clone()])?,
+        };
     } else {
         map.insert(k.clone(), v.clone());
     }
