@@ -27,6 +27,12 @@ pub fn derived_text(s: &State, n: &NodeLineage) -> String {
         (true, 1, _, _) => "the followed record".into(),
         (true, c, _, _) => format!("{c} records equal to it are followed"),
         (false, 0, _, Some(note)) => format!("nothing derives from it: {note}"),
+        // mapWithState: records of keys that timed out come from state, not from it.
+        (false, c, false, Some(note)) => format!(
+            "{c} record{} derive{} from it; {note}",
+            if c == 1 { "" } else { "s" },
+            if c == 1 { "s" } else { "" }
+        ),
         (false, 1, false, _) => "1 record derives from it".into(),
         (false, c, false, _) => format!("{c} records derive from it"),
         (false, c, true, _) => format!("all {c} derive from it (computed over the whole batch)"),
@@ -68,5 +74,12 @@ mod tests {
         origin.id = "lines".into();
         origin.count = 1;
         assert_eq!(derived_text(&s, &origin), "the followed record");
+        let mut noted = pairs.clone();
+        noted.count = 1;
+        noted.note = Some("1 record is from keys that timed out at this batch".into());
+        assert_eq!(
+            derived_text(&s, &noted),
+            "1 record derives from it; 1 record is from keys that timed out at this batch"
+        );
     }
 }
