@@ -703,7 +703,7 @@ impl State {
             .last_fault
             .as_ref()
             .is_some_and(|r| r.lost > 0);
-        if lost && self.spec.nodes.iter().any(|n| n.op == "queue") {
+        if lost && self.spec.nodes.iter().any(|n| n.op == "queueStream") {
             return;
         }
         let Some(engine) = self.engine.clone() else {
