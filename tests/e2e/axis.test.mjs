@@ -1,8 +1,9 @@
 // End to end: checkpoint snapshots as marks on the time axis, and restored runs back in the
 // engine worker. Each mark's box is centred on its batch's column (within 1 px, as the page
 // lays it out); clicking or pressing Enter on a mark rewinds; after a rewind, a reload that
-// restores the checkpoint, and a fault-lab kill, the next batches are computed by the worker
-// (each batch column says where its report came from) and equal the uninterrupted run's.
+// restores the checkpoint, an edit after a rewind and a fault-lab kill, the next batches are
+// computed by the worker (each batch column says where its report came from) and equal the
+// uninterrupted run's.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -129,6 +130,19 @@ test('a reload restores the checkpoint into the worker, and Enter on a mark rewi
   await waitWorker();
   await stepTo(8);
   assert.equal(await ranIn(7), 'worker');
+  assert.deepEqual(await printed('out'), restored);
+
+  // An edit downstream after the rewind replays from its batch in the worker
+  // (restore_with): the unchanged nodes keep their state, as the worker reports.
+  await page.click('[data-testid=node-out]');
+  const num = page.locator('[data-testid=field-out-num]');
+  await num.fill('20');
+  await num.dispatchEvent('change');
+  await waitCounter(6);
+  await waitStatus(/replaying from the checkpoint after 6 batches; state kept for lines, words, pairs, counts/);
+  await waitWorker();
+  await stepTo(8);
+  assert.equal(await ranIn(6), 'worker');
   assert.deepEqual(await printed('out'), restored);
   assert.deepEqual(browser.problems, []);
 });
