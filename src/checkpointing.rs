@@ -723,12 +723,11 @@ impl State {
             return;
         };
         match reply {
+            // After an edit, the worker names the nodes that kept their state.
             Reply::Restored {
                 batches_run, kept, ..
-            } => {
-                if h.cause == HandoffCause::Edit {
-                    self.checkpoints.status = Some(edit_replayed(batches_run, &kept));
-                }
+            } if h.cause == HandoffCause::Edit => {
+                self.checkpoints.status = Some(edit_replayed(batches_run, &kept));
             }
             Reply::RestoreFailed { message, .. } => self.restore_failed(h.cause, &message),
             _ => {}
