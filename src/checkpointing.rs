@@ -426,7 +426,8 @@ impl State {
         self.checkpoints.state_keys.insert(n, snapshot.state_keys());
         if self.worker.is_some() {
             let idle = idle_engine(&snapshot, &spec).map_err(|e| e.to_string())?;
-            self.hand_over(idle, spec, snapshot.to_bytes(), None, HandoffCause::Restore);
+            let bytes = (snapshot.to_bytes(), n);
+            self.hand_over(idle, spec, bytes, None, HandoffCause::Restore);
         } else {
             let engine = Engine::restore(snapshot.clone()).map_err(|e| e.to_string())?;
             self.install_engine(engine, spec);
@@ -519,14 +520,8 @@ impl State {
             };
             let n = snap.batches_run;
             let spec = self.spec.clone();
-            self.hand_over(
-                idle,
-                spec.clone(),
-                snap.to_bytes(),
-                Some(spec),
-                HandoffCause::Edit,
-            );
-            self.batches_run = n;
+            let bytes = (snap.to_bytes(), n);
+            self.hand_over(idle, spec.clone(), bytes, Some(spec), HandoffCause::Edit);
             self.checkpoints.status = Some(Status::Info(format!(
                 "Edited after a rewind: replaying from the checkpoint after {}…",
                 batches(n)
@@ -627,11 +622,10 @@ impl State {
         &mut self,
         idle: Engine,
         spec: PipelineSpec,
-        bytes: Vec<u8>,
+        (bytes, n): (Vec<u8>, u64),
         edited: Option<PipelineSpec>,
         cause: HandoffCause,
     ) {
-        let n = Snapshot::from_bytes(&bytes).map_or(0, |s| s.batches_run);
         self.install_engine(idle, spec);
         self.batches_run = n;
         self.checkpoints.handoff = Some(Handoff {
@@ -704,12 +698,18 @@ impl State {
             .as_ref()
             .is_some_and(|r| r.lost > 0);
         if lost && self.spec.nodes.iter().any(|n| n.op == "queueStream") {
+            self.checkpoints.status = Some(Status::Info(
+                "This run stays on the page's thread until Reset: a snapshot cannot carry the queueStream records the kill removed, so the engine worker cannot take it over.".into(),
+            ));
             return;
         }
         let Some(engine) = self.engine.clone() else {
             return;
         };
-        let bytes = engine.0.borrow().snapshot().to_bytes();
+        let bytes = {
+            let engine = engine.0.borrow();
+            (engine.snapshot().to_bytes(), engine.batches_run())
+        };
         let Ok(idle) = Engine::new(self.spec.clone()) else {
             return;
         };
