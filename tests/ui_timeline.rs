@@ -231,6 +231,7 @@ async fn marks_move_with_their_batches_as_the_axis_slides_and_the_rest_are_liste
             .is_none(),
         "batch #5 has scrolled off the axis"
     );
+    assert!(text(&root, "[data-testid=snapshot-hidden]").ends_with("+1 ↓"));
     // The checkpoint bar lists the one off the axis, and it still rewinds.
     let bar = mount::<CheckpointBar>(CheckpointBarProps { state, on_action }).await;
     assert_eq!(all(&bar, ".snapshot-chip").len(), 1, "{}", bar.inner_html());

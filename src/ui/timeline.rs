@@ -408,7 +408,10 @@ fn checkpoint_lane(
             <rect class="lane-bg" x={fmt(LABEL_W)} y={fmt(y0 + 3.0)} width={fmt(width - LABEL_W - 12.0)} height={fmt(CKPT_H - 6.0)} rx="4" />
             <text class="row-label" x="8" y={fmt(y0 + 15.0)}>{ "checkpoints" }</text>
             if hidden > 0 {
-                <text class="row-sub" x="84" y={fmt(y0 + 15.0)}>{ format!("+{hidden} off") }</text>
+                <text class="row-sub" data-testid="snapshot-hidden" x={fmt(LABEL_W - 6.0)} y={fmt(y0 + 15.0)} text-anchor="end">
+                    <title>{ format!("{hidden} kept snapshot(s) have no column on the axis now: they are listed under it") }</title>
+                    { format!("+{hidden} ↓") }
+                </text>
             }
             { for marks }
         </g>
