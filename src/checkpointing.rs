@@ -6,12 +6,17 @@
 //!
 //! The reducer stays synchronous: IndexedDB work runs in spawned futures that report back
 //! through the `sink` callback the checkpoint bar attaches, as `Action::Checkpoint`.
+//!
+//! A restored run (getOrCreate, a rewind, the state a fault-lab kill left) goes back to the
+//! engine worker as a snapshot (`Request::Restore`): the page keeps only an idle engine of
+//! the pipeline (types, plan), as for a fresh run.
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use dstream_engine::fault::{Fault, FaultConfig, FaultLab, FaultReport};
-use dstream_engine::{Engine, PipelineSpec, Snapshot, Value};
+use dstream_engine::{Engine, PipelineSpec, Snapshot, SnapshotError, Value};
 use yew::Callback;
 
 use crate::state::{Action, Shared, State, SAMPLE_LIMIT};
@@ -57,6 +62,35 @@ pub struct Checkpoints {
     pub rewound: Option<Shared<Snapshot>>,
     /// Lines fed to the engine since the last recorded batch (the lab's WAL keeps them).
     pub fed_next: Vec<(String, Vec<Value>)>,
+    /// A restored run on its way to the engine worker (until the worker answers).
+    pub handoff: Option<Handoff>,
+    /// Keys of kept snapshots found damaged (skipped by getOrCreate, or failing to load).
+    pub damaged: BTreeSet<String>,
+    /// Keys of state in each snapshot this page wrote or read, by its `batches_run`.
+    pub state_keys: BTreeMap<u64, u64>,
+}
+
+/// Why a run goes to the worker as a snapshot: what to say when the worker answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandoffCause {
+    /// getOrCreate or a rewind (the page already said so).
+    Restore,
+    /// The state a fault-lab kill left on this thread.
+    Kill,
+    /// An edit after a rewind: the snapshot under the edited pipeline (`restore_with`).
+    Edit,
+}
+
+/// A run continued from a snapshot in the engine worker (`Request::Restore`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handoff {
+    pub bytes: Shared<Vec<u8>>,
+    /// Run this edited pipeline from the snapshot (`Engine::restore_with`).
+    pub edited: Option<PipelineSpec>,
+    pub batches_run: u64,
+    pub cause: HandoffCause,
+    /// Posted to the worker (else it waits for the worker's `Ready`).
+    pub sent: bool,
 }
 
 impl Default for Shared<RefCell<FaultLab>> {
@@ -83,6 +117,8 @@ pub enum CheckpointAction {
     TravelTo(String),
     /// A kept snapshot's bytes arrived (or why not).
     Loaded(Result<(CheckpointMeta, Shared<Snapshot>), String>),
+    /// The kept snapshot with this key did not load: mark it damaged on the time axis.
+    Damaged(String),
     /// The fault lab's settings changed.
     Configure(FaultConfig),
     /// Kill the receiver, an executor or the driver.
@@ -181,6 +217,16 @@ impl State {
                 kept,
             } => {
                 self.checkpoints.ready = true;
+                // getOrCreate walks from the newest: every kept snapshot newer than the one
+                // it restored (or all, if none) was skipped as damaged.
+                let restored_n = restore.as_ref().map(|(m, _)| m.batches_run);
+                if !problems.is_empty() {
+                    self.checkpoints.damaged.extend(
+                        kept.iter()
+                            .filter(|m| restored_n.is_none_or(|n| m.batches_run > n))
+                            .map(|m| m.key.clone()),
+                    );
+                }
                 self.checkpoints.kept = kept;
                 let problem = (!problems.is_empty()).then(|| problems.join("; "));
                 match restore {
@@ -218,6 +264,15 @@ impl State {
                 }
             }
             CheckpointAction::Written(Ok(kept), n) => {
+                // A snapshot written after `n` batches replaces a damaged one of that batch.
+                let rewritten: Vec<String> = kept
+                    .iter()
+                    .filter(|m| m.batches_run == n)
+                    .map(|m| m.key.clone())
+                    .collect();
+                for key in rewritten {
+                    self.checkpoints.damaged.remove(&key);
+                }
                 self.checkpoints.kept = kept;
                 self.checkpoints.status = Some(Status::Info(format!(
                     "Checkpoint after {} saved ({} kept).",
@@ -247,6 +302,7 @@ impl State {
                     return;
                 };
                 spawn(async move {
+                    let key = meta.key.clone();
                     let loaded = match Storage::open(APP_DATABASE).await {
                         Ok(storage) => {
                             let r = storage
@@ -258,6 +314,9 @@ impl State {
                         }
                         Err(e) => Err(e.to_string()),
                     };
+                    if loaded.is_err() {
+                        sink.emit(Action::Checkpoint(CheckpointAction::Damaged(key)));
+                    }
                     sink.emit(Action::Checkpoint(CheckpointAction::Loaded(loaded)));
                 });
             }
@@ -273,6 +332,9 @@ impl State {
                     Err(e) => self.checkpoints.status = Some(Status::Error(e)),
                 }
             }
+            CheckpointAction::Damaged(key) => {
+                self.checkpoints.damaged.insert(key);
+            }
             CheckpointAction::Loaded(Err(e)) => {
                 self.checkpoints.status = Some(Status::Error(format!(
                     "{e}. The playground keeps running as it was."
@@ -282,6 +344,10 @@ impl State {
                 self.checkpoints.lab.0.borrow_mut().config = config;
             }
             CheckpointAction::Kill(fault) => {
+                if self.awaiting_worker() {
+                    // The run is on its way to the worker: nothing here to kill yet.
+                    return;
+                }
                 if self.remote {
                     // The run lives in the worker: bring it here first (its snapshot), then kill.
                     if self.request_worker_snapshot() {
@@ -352,12 +418,20 @@ impl State {
     }
 
     /// Replaces the run with the snapshot's: its pipeline, its batch count, its state. The
-    /// engine then runs on this thread (the worker keeps the run it had, ignored).
+    /// engine worker restores it (the page keeps an idle engine of the pipeline); without a
+    /// worker (component tests, a failed worker) it runs on this thread.
     pub(crate) fn restore_snapshot(&mut self, snapshot: Snapshot) -> Result<(), String> {
         let spec = PipelineSpec::from_json(&snapshot.spec_json).map_err(|e| e.to_string())?;
         let n = snapshot.batches_run;
-        let engine = Engine::restore(snapshot.clone()).map_err(|e| e.to_string())?;
-        self.install_engine(engine, spec);
+        self.checkpoints.state_keys.insert(n, snapshot.state_keys());
+        if self.worker.is_some() {
+            let idle = idle_engine(&snapshot, &spec).map_err(|e| e.to_string())?;
+            let bytes = (snapshot.to_bytes(), n);
+            self.hand_over(idle, spec, bytes, None, HandoffCause::Restore);
+        } else {
+            let engine = Engine::restore(snapshot.clone()).map_err(|e| e.to_string())?;
+            self.install_engine(engine, spec);
+        }
         self.batches_run = n;
         // A driver killed now recovers from this snapshot.
         self.lab_for_run()
@@ -435,17 +509,32 @@ impl State {
             self.checkpoints.rewound = None;
             return;
         }
+        if self.worker.is_some() {
+            // The worker rewinds under the edited pipeline; it names the kept nodes.
+            let Some(idle) = self
+                .engine
+                .as_ref()
+                .and_then(|_| Engine::new(self.spec.clone()).ok())
+            else {
+                return;
+            };
+            let n = snap.batches_run;
+            let spec = self.spec.clone();
+            let bytes = (snap.to_bytes(), n);
+            self.hand_over(idle, spec.clone(), bytes, Some(spec), HandoffCause::Edit);
+            self.checkpoints.status = Some(Status::Info(format!(
+                "Edited after a rewind: replaying from the checkpoint after {}…",
+                batches(n)
+            )));
+            return;
+        }
         match Engine::restore_with((*snap.0).clone(), self.spec.clone()) {
             Ok((engine, kept)) => {
                 let n = engine.batches_run();
                 let spec = self.spec.clone();
                 self.install_engine(engine, spec);
                 self.batches_run = n;
-                self.checkpoints.status = Some(Status::Info(format!(
-                    "Edited after a rewind: replaying from the checkpoint after {}; state kept for {}, the edited nodes start empty.",
-                    batches(n),
-                    if kept.is_empty() { "no node".to_string() } else { kept.join(", ") }
-                )));
+                self.checkpoints.status = Some(edit_replayed(n, &kept));
             }
             Err(e) => {
                 self.checkpoints.rewound = None;
@@ -512,6 +601,7 @@ impl State {
                         self.install_engine(engine, spec);
                         self.batches_run = batches_run;
                         self.kill_here(fault);
+                        self.hand_back_after_kill();
                     }
                     Err(e) => self.checkpoints.status = Some(Status::Error(e)),
                 }
@@ -521,12 +611,154 @@ impl State {
         }
     }
 
+    /// A restored run waits for the worker to start: this thread's engine is only idle.
+    pub(crate) fn awaiting_worker(&self) -> bool {
+        self.checkpoints.handoff.as_ref().is_some_and(|h| !h.sent)
+    }
+
+    /// Continues the run from `bytes` in the engine worker: the page keeps `idle` (a fresh
+    /// engine of the pipeline, for types and the plan) and the lab; the worker restores.
+    fn hand_over(
+        &mut self,
+        idle: Engine,
+        spec: PipelineSpec,
+        (bytes, n): (Vec<u8>, u64),
+        edited: Option<PipelineSpec>,
+        cause: HandoffCause,
+    ) {
+        self.install_engine(idle, spec);
+        self.batches_run = n;
+        self.checkpoints.handoff = Some(Handoff {
+            bytes: Shared(Rc::new(bytes)),
+            edited,
+            batches_run: n,
+            cause,
+            sent: false,
+        });
+        self.send_handoff();
+    }
+
+    /// Posts the waiting handoff if the worker is ready; `true` if it was posted now.
+    pub(crate) fn send_handoff(&mut self) -> bool {
+        let Some(worker) = self.worker.clone().filter(|_| self.worker_ready) else {
+            return false;
+        };
+        let Some(h) = self.checkpoints.handoff.as_mut().filter(|h| !h.sent) else {
+            return false;
+        };
+        let request = Request::Restore {
+            generation: self.generation,
+            bytes: h.bytes.to_vec(),
+            spec: h.edited.as_ref().map(PipelineSpec::to_json),
+            sample_limit: SAMPLE_LIMIT,
+        };
+        let Ok(text) = serde_json::to_string(&request) else {
+            return false;
+        };
+        worker.post(&text);
+        h.sent = true;
+        self.remote = true;
+        true
+    }
+
+    /// The worker is gone: the run waiting for it (or just sent) continues on this thread.
+    pub(crate) fn run_handoff_here(&mut self) {
+        let Some(h) = self.checkpoints.handoff.take() else {
+            return;
+        };
+        let restored = Snapshot::from_bytes(&h.bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|s| {
+                match h.edited {
+                    Some(spec) => Engine::restore_with(s, spec).map(|(e, _)| e),
+                    None => Engine::restore(s),
+                }
+                .map_err(|e| e.to_string())
+            });
+        match restored {
+            Ok(engine) => {
+                let spec = self.spec.clone();
+                self.install_engine(engine, spec);
+                self.batches_run = h.batches_run;
+            }
+            Err(e) => self.restore_failed(h.cause, &e),
+        }
+    }
+
+    /// After a kill on this thread: the run goes back to the worker as a snapshot, unless
+    /// the kill removed records from a queue source. Those removals live in the running
+    /// plan, which a snapshot does not carry, so that run stays here until Reset.
+    fn hand_back_after_kill(&mut self) {
+        if self.worker.is_none() {
+            return;
+        }
+        let lost = self
+            .checkpoints
+            .last_fault
+            .as_ref()
+            .is_some_and(|r| r.lost > 0);
+        if lost && self.spec.nodes.iter().any(|n| n.op == "queueStream") {
+            self.checkpoints.status = Some(Status::Info(
+                "This run stays on the page's thread until Reset: a snapshot cannot carry the queueStream records the kill removed, so the engine worker cannot take it over.".into(),
+            ));
+            return;
+        }
+        let Some(engine) = self.engine.clone() else {
+            return;
+        };
+        let bytes = {
+            let engine = engine.0.borrow();
+            (engine.snapshot().to_bytes(), engine.batches_run())
+        };
+        let Ok(idle) = Engine::new(self.spec.clone()) else {
+            return;
+        };
+        let spec = self.spec.clone();
+        self.hand_over(idle, spec, bytes, None, HandoffCause::Kill);
+    }
+
+    /// The worker's answer to a handoff.
+    pub(crate) fn on_restore_reply(&mut self, reply: Reply) {
+        let Some(h) = self.checkpoints.handoff.take() else {
+            return;
+        };
+        match reply {
+            // After an edit, the worker names the nodes that kept their state.
+            Reply::Restored {
+                batches_run, kept, ..
+            } if h.cause == HandoffCause::Edit => {
+                self.checkpoints.status = Some(edit_replayed(batches_run, &kept));
+            }
+            Reply::RestoreFailed { message, .. } => self.restore_failed(h.cause, &message),
+            _ => {}
+        }
+    }
+
+    /// A snapshot that does not restore: say so and start a new context of the pipeline.
+    fn restore_failed(&mut self, cause: HandoffCause, e: &str) {
+        if cause == HandoffCause::Edit {
+            self.checkpoints.rewound = None;
+        }
+        self.checkpoints.status = Some(Status::Error(match cause {
+            HandoffCause::Edit => format!(
+                "The edit cannot replay from the rewound checkpoint ({e}); the stream restarted from batch 0."
+            ),
+            _ => format!(
+                "The snapshot cannot be restored: {e}. Started a new context; your pipeline is kept."
+            ),
+        }));
+        self.rebuild();
+    }
+
     fn write_snapshot(&mut self, batches_run: u64, bytes: Vec<u8>) {
         let Some(sink) = self.checkpoints.sink.clone() else {
             return;
         };
         let time_ms = batches_run * self.spec.batch_interval_ms;
         if let Ok(snapshot) = Snapshot::from_bytes(&bytes) {
+            self.checkpoints
+                .state_keys
+                .insert(batches_run, snapshot.state_keys());
             self.lab_for_run().0.borrow_mut().checkpointed(snapshot);
         }
         spawn(async move {
@@ -547,6 +779,37 @@ impl State {
             )));
         });
     }
+}
+
+/// The status after an edit replayed from a rewound snapshot.
+fn edit_replayed(n: u64, kept: &[String]) -> Status {
+    Status::Info(format!(
+        "Edited after a rewind: replaying from the checkpoint after {}; state kept for {}, the edited nodes start empty.",
+        batches(n),
+        if kept.is_empty() { "no node".to_string() } else { kept.join(", ") }
+    ))
+}
+
+/// A fresh engine of the snapshot's pipeline, refusing what `Engine::restore` refuses (an
+/// invalid pipeline, nodes that differ from the state's) without restoring the state.
+fn idle_engine(snapshot: &Snapshot, spec: &PipelineSpec) -> Result<Engine, SnapshotError> {
+    let engine = Engine::new(spec.clone()).map_err(SnapshotError::Spec)?;
+    if spec.nodes.len() != snapshot.nodes.len() {
+        return Err(SnapshotError::Mismatch(format!(
+            "the pipeline has {} nodes, the state {}",
+            spec.nodes.len(),
+            snapshot.nodes.len()
+        )));
+    }
+    for (i, (n, state)) in spec.nodes.iter().zip(&snapshot.nodes).enumerate() {
+        if n.id != state.id {
+            return Err(SnapshotError::Mismatch(format!(
+                "node {i} is `{}` in the pipeline but `{}` in the state",
+                n.id, state.id
+            )));
+        }
+    }
+    Ok(engine)
 }
 
 #[cfg(test)]

@@ -68,6 +68,8 @@ pub struct BatchView {
     pub due_ms: f64,
     /// Page time at which the tick started.
     pub started_ms: f64,
+    /// The engine worker computed it (its reply carried the report), not this thread.
+    pub in_worker: bool,
 }
 
 impl BatchView {
@@ -265,6 +267,7 @@ impl State {
     /// changing a DStream graph restarts a StreamingContext.
     pub fn rebuild(&mut self) {
         self.generation += 1;
+        self.checkpoints.handoff = None;
         self.remote = false;
         self.in_flight = None;
         self.queued.clear();
@@ -341,6 +344,10 @@ impl State {
     }
 
     fn tick(&mut self, due_ms: f64, started_ms: f64) {
+        if self.awaiting_worker() {
+            // A restored run waits for the worker: the engine here is not the run's.
+            return;
+        }
         if self.remote {
             if self.in_flight.is_some() {
                 if self.queued.len() < MAX_QUEUED {
@@ -368,7 +375,7 @@ impl State {
         // `record` asks the engine again for the followed record's lineage.
         drop(engine);
         match result {
-            Ok(report) => self.record(report, due_ms, started_ms),
+            Ok(report) => self.record(report, due_ms, started_ms, false),
             Err(e) => {
                 self.batch_error = Some(e);
                 self.playing = false;
@@ -416,7 +423,12 @@ impl State {
         };
         if let Reply::Ready = reply {
             self.worker_ready = true;
-            if self.batches_run == 0 && self.engine.is_some() && !self.remote {
+            // A restored run waiting for the worker goes there now; else a fresh one does.
+            if !self.send_handoff()
+                && self.batches_run == 0
+                && self.engine.is_some()
+                && !self.remote
+            {
                 self.load_remote();
             }
             return;
@@ -427,9 +439,12 @@ impl State {
         match reply {
             Reply::Ready | Reply::Loaded { .. } => {}
             reply @ Reply::Snapshot { .. } => self.on_snapshot_reply(reply),
+            reply @ (Reply::Restored { .. } | Reply::RestoreFailed { .. }) => {
+                self.on_restore_reply(reply)
+            }
             Reply::Report { report, .. } => {
                 let (due, started) = self.in_flight.take().unwrap_or((at_ms, at_ms));
-                self.record(report, due, started);
+                self.record(report, due, started, true);
                 if let Some(next_due) = self.queued.pop_front() {
                     self.send_tick(next_due, at_ms);
                 }
@@ -499,7 +514,7 @@ impl State {
     }
 
     /// Stores one batch's report and its timing.
-    fn record(&mut self, report: BatchReport, due_ms: f64, started_ms: f64) {
+    fn record(&mut self, report: BatchReport, due_ms: f64, started_ms: f64, in_worker: bool) {
         self.batch_error = None;
         self.batches_run = report.batch + 1;
         let view = BatchView {
@@ -507,6 +522,7 @@ impl State {
             batch_interval_ms: self.spec.batch_interval_ms,
             due_ms,
             started_ms,
+            in_worker,
         };
         let mut metrics = (*self.metrics.0).clone();
         metrics.push_back(MetricPoint {
@@ -715,7 +731,10 @@ impl Reducible for State {
             Action::WorkerFailed(_) => {
                 next.worker = None;
                 next.worker_ready = false;
-                if next.remote {
+                if next.checkpoints.handoff.is_some() {
+                    // A restored run on its way to the worker: run it on this thread.
+                    next.run_handoff_here();
+                } else if next.remote {
                     // The run was in the worker: start it again on this thread.
                     next.rebuild();
                 }

@@ -23,6 +23,15 @@ pub enum Request {
     },
     /// The engine's checkpoint snapshot now (between batches), as bytes.
     Snapshot { generation: u64 },
+    /// Continue a run from a snapshot (`dstream_engine::Snapshot::to_bytes`): a getOrCreate
+    /// restore, a rewind or the state a fault-lab kill left. With `spec` (pipeline JSON),
+    /// rewind to the snapshot but run that edited pipeline (`Engine::restore_with`).
+    Restore {
+        generation: u64,
+        bytes: Vec<u8>,
+        spec: Option<String>,
+        sample_limit: usize,
+    },
     /// Which records of the last batch derive from `record` of node `node`.
     Follow {
         generation: u64,
@@ -62,6 +71,19 @@ pub enum Reply {
         generation: u64,
         lineage: Lineage,
     },
+    /// The answer to `Restore`: the worker's engine continues after `batches_run`; `kept`
+    /// (for an edited pipeline) names the nodes that kept their saved state.
+    Restored {
+        generation: u64,
+        batches_run: u64,
+        kept: Vec<String>,
+    },
+    /// `Restore` failed (damaged bytes, a pipeline that no longer fits): the worker holds
+    /// no engine for this generation.
+    RestoreFailed {
+        generation: u64,
+        message: String,
+    },
 }
 
 impl Reply {
@@ -73,7 +95,9 @@ impl Reply {
             | Reply::Report { generation, .. }
             | Reply::BatchError { generation, .. }
             | Reply::Snapshot { generation, .. }
-            | Reply::Lineage { generation, .. } => *generation,
+            | Reply::Lineage { generation, .. }
+            | Reply::Restored { generation, .. }
+            | Reply::RestoreFailed { generation, .. } => *generation,
         }
     }
 }
@@ -133,6 +157,34 @@ impl EngineHost {
                         self.engine = None;
                         Reply::SpecErrors { generation, errors }
                     }
+                }
+            }
+            Request::Restore {
+                generation,
+                bytes,
+                spec,
+                sample_limit,
+            } => {
+                self.generation = generation;
+                self.engine = None;
+                match restore(&bytes, spec.as_deref()) {
+                    Ok((mut engine, kept)) => {
+                        engine.set_sample_limit(sample_limit);
+                        if let Some(now) = self.stopwatch {
+                            engine.set_stopwatch(Box::new(now));
+                        }
+                        let batches_run = engine.batches_run();
+                        self.engine = Some(engine);
+                        Reply::Restored {
+                            generation,
+                            batches_run,
+                            kept,
+                        }
+                    }
+                    Err(message) => Reply::RestoreFailed {
+                        generation,
+                        message,
+                    },
                 }
             }
             Request::Snapshot { generation } => match self
@@ -208,6 +260,24 @@ impl EngineHost {
                     }),
                 }
             }
+        }
+    }
+}
+
+/// The engine a `Restore` asks for: the snapshot's own run, or (with `spec`) the snapshot
+/// rewound under an edited pipeline, with the nodes that kept their state.
+fn restore(
+    bytes: &[u8],
+    spec: Option<&str>,
+) -> Result<(dstream_engine::Engine, Vec<String>), String> {
+    let snapshot = dstream_engine::Snapshot::from_bytes(bytes).map_err(|e| e.to_string())?;
+    match spec {
+        None => dstream_engine::Engine::restore(snapshot)
+            .map(|e| (e, Vec::new()))
+            .map_err(|e| e.to_string()),
+        Some(json) => {
+            let spec = dstream_engine::PipelineSpec::from_json(json).map_err(|e| e.to_string())?;
+            dstream_engine::Engine::restore_with(snapshot, spec).map_err(|e| e.to_string())
         }
     }
 }
@@ -331,5 +401,139 @@ mod tests {
             other => panic!("expected spec errors, got {other:?}"),
         }
         assert!(host.handle("not json").contains("unreadable request"));
+    }
+
+    fn send(host: &mut EngineHost, r: &Request) -> Reply {
+        let text = host.handle(&serde_json::to_string(r).unwrap_or_default());
+        serde_json::from_str::<Reply>(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
+    fn lines(report: &BatchReport) -> Vec<String> {
+        report.outputs.iter().map(|o| o.to_json_line()).collect()
+    }
+
+    #[test]
+    fn a_run_restored_in_the_worker_continues_like_an_uninterrupted_one() {
+        let spec = crate::ui::examples::find("windowed-word-count")
+            .map(|e| e.json)
+            .unwrap_or_default();
+        let mut whole = dstream_engine::Engine::from_json(spec).expect("example loads");
+        for _ in 0..3 {
+            whole.tick().expect("tick");
+        }
+        let bytes = whole.snapshot().to_bytes();
+        let mut host = EngineHost::new(None);
+        let restore = Request::Restore {
+            generation: 7,
+            bytes,
+            spec: None,
+            sample_limit: 24,
+        };
+        assert!(matches!(
+            send(&mut host, &restore),
+            Reply::Restored {
+                generation: 7,
+                batches_run: 3,
+                ..
+            }
+        ));
+        for _ in 0..4 {
+            let want = whole.tick().expect("tick");
+            let tick = Request::Tick {
+                generation: 7,
+                typed: BTreeMap::new(),
+            };
+            match send(&mut host, &tick) {
+                Reply::Report { report, .. } => {
+                    assert_eq!(report.batch, want.batch);
+                    assert_eq!(lines(&report), lines(&want));
+                }
+                other => panic!("expected a report, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_rewind_with_an_edited_pipeline_replays_in_the_worker_as_restore_with_does() {
+        let json = crate::ui::examples::find("windowed-word-count")
+            .map(|e| e.json)
+            .unwrap_or_default();
+        let mut run = dstream_engine::Engine::from_json(json).expect("example loads");
+        for _ in 0..4 {
+            run.tick().expect("tick");
+        }
+        let snapshot = run.snapshot();
+        let mut edited = dstream_engine::PipelineSpec::from_json(json).expect("parses");
+        if let Some(out) = edited.nodes.iter_mut().find(|n| n.id == "out") {
+            out.fields.insert("num".into(), serde_json::json!(20));
+        }
+        let (mut direct, kept) =
+            dstream_engine::Engine::restore_with(snapshot.clone(), edited.clone())
+                .expect("restores");
+        let mut host = EngineHost::new(None);
+        let restore = Request::Restore {
+            generation: 2,
+            bytes: snapshot.to_bytes(),
+            spec: Some(edited.to_json()),
+            sample_limit: 24,
+        };
+        match send(&mut host, &restore) {
+            Reply::Restored {
+                batches_run,
+                kept: k,
+                ..
+            } => {
+                assert_eq!(batches_run, 4);
+                assert_eq!(k, kept);
+                assert!(k.iter().any(|n| n == "counts"), "{k:?}");
+            }
+            other => panic!("expected a restore, got {other:?}"),
+        }
+        for _ in 0..2 {
+            let want = direct.tick().expect("tick");
+            let tick = Request::Tick {
+                generation: 2,
+                typed: BTreeMap::new(),
+            };
+            match send(&mut host, &tick) {
+                Reply::Report { report, .. } => assert_eq!(lines(&report), lines(&want)),
+                other => panic!("expected a report, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_snapshot_that_does_not_restore_is_named_and_leaves_no_engine() {
+        let spec = crate::ui::examples::find("windowed-word-count")
+            .map(|e| e.json)
+            .unwrap_or_default();
+        let mut e = dstream_engine::Engine::from_json(spec).expect("example loads");
+        e.tick().expect("tick");
+        let mut bytes = e.snapshot().to_bytes();
+        if let Some(last) = bytes.last_mut() {
+            *last ^= 0x55;
+        }
+        let mut host = EngineHost::new(None);
+        let restore = Request::Restore {
+            generation: 4,
+            bytes,
+            spec: None,
+            sample_limit: 24,
+        };
+        match send(&mut host, &restore) {
+            Reply::RestoreFailed {
+                generation,
+                message,
+            } => {
+                assert_eq!(generation, 4);
+                assert!(message.contains("corrupt"), "{message}");
+            }
+            other => panic!("expected a failure, got {other:?}"),
+        }
+        let tick = Request::Tick {
+            generation: 4,
+            typed: BTreeMap::new(),
+        };
+        assert!(matches!(send(&mut host, &tick), Reply::SpecErrors { .. }));
     }
 }

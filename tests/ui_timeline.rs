@@ -93,3 +93,163 @@ async fn a_firehose_batch_is_drawn_as_a_bounded_sample() {
         "24 of 100000 records drawn100k"
     );
 }
+
+fn meta(batches_run: u64) -> dstream_playground::storage::CheckpointMeta {
+    dstream_playground::storage::CheckpointMeta {
+        key: format!("checkpoint/session/{batches_run:012}"),
+        batches_run,
+        time_ms: batches_run * 1000,
+        bytes: 1500,
+    }
+}
+
+/// The horizontal centre of an element's bounding box on the page.
+fn centre_x(el: &web_sys::Element) -> f64 {
+    use wasm_bindgen::JsCast;
+    use web_sys::js_sys::{Function, Reflect};
+    let rect = Reflect::get(el, &"getBoundingClientRect".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(|f| f.call0(el).ok())
+        .expect("a bounding box");
+    let get = |k: &str| {
+        Reflect::get(&rect, &k.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .expect("a number")
+    };
+    get("x") + get("width") / 2.0
+}
+
+/// A bubbling `keydown` of `key` on the element.
+fn press(el: &web_sys::Element, key: &str) {
+    use wasm_bindgen::JsCast;
+    use web_sys::js_sys::{Array, Function, Object, Reflect};
+    let ctor: Function = Reflect::get(&web_sys::js_sys::global(), &"KeyboardEvent".into())
+        .ok()
+        .and_then(|c| c.dyn_into().ok())
+        .expect("KeyboardEvent");
+    let init = Object::new();
+    let _ = Reflect::set(&init, &"key".into(), &key.into());
+    let _ = Reflect::set(&init, &"bubbles".into(), &true.into());
+    let event = Reflect::construct(&ctor, &Array::of2(&"keydown".into(), &init)).expect("event");
+    el.dispatch_event(event.unchecked_ref()).expect("dispatch");
+}
+
+fn travelled_to(seen: &[dstream_playground::state::Action]) -> Option<String> {
+    use dstream_playground::checkpointing::CheckpointAction;
+    match seen.last() {
+        Some(dstream_playground::state::Action::Checkpoint(CheckpointAction::TravelTo(key))) => {
+            Some(key.clone())
+        }
+        _ => None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn snapshot_marks_sit_on_their_batch_columns_and_rewind_when_clicked_or_pressed() {
+    let mut s = (*run_example("windowed-word-count", 6)).clone();
+    s.checkpoints.kept = vec![meta(2), meta(4), meta(6)];
+    s.checkpoints.damaged.insert(meta(6).key);
+    s.checkpoints.state_keys.insert(4, 5);
+    let (on_action, seen) = recorder();
+    let root = mount::<Timeline>(TimelineProps {
+        state: std::rc::Rc::new(s),
+        on_action,
+    })
+    .await;
+
+    // A snapshot after n batches is taken at batch n - 1's time: its mark is on that column.
+    for (n, batch) in [(2, 1), (4, 3), (6, 5)] {
+        let mark = one(&root, &format!("[data-testid=snapshot-{n}]"));
+        let column = one(&root, &format!("[data-testid=batch-col-{batch}]"));
+        let (m, c) = (centre_x(&mark), centre_x(&column));
+        assert!(
+            (m - c).abs() <= 1.0,
+            "snapshot-{n}: mark at {m}, column at {c}"
+        );
+    }
+    let class = |n: u64| {
+        one(&root, &format!("[data-testid=snapshot-{n}]"))
+            .get_attribute("class")
+            .unwrap_or_default()
+    };
+    assert!(class(6).contains("damaged"), "{}", class(6));
+    assert!(
+        class(4).contains("newest"),
+        "the newest good one: {}",
+        class(4)
+    );
+    assert!(!class(2).contains("newest") && !class(2).contains("damaged"));
+    let tip = text(&root, "[data-testid=snapshot-4] title");
+    for part in ["after batch #3", "t = 4 s", "1.5 kB", "5 keys of state"] {
+        assert!(tip.contains(part), "{part} in {tip}");
+    }
+    assert!(text(&root, "[data-testid=snapshot-6] title").starts_with("Damaged"));
+    let mark = one(&root, "[data-testid=snapshot-4]");
+    assert_eq!(mark.get_attribute("role").as_deref(), Some("button"));
+    assert_eq!(mark.get_attribute("tabindex").as_deref(), Some("0"));
+
+    fire(&mark, "click");
+    settle().await;
+    assert_eq!(travelled_to(&seen.borrow()), Some(meta(4).key));
+    press(&one(&root, "[data-testid=snapshot-2]"), "Enter");
+    settle().await;
+    assert_eq!(travelled_to(&seen.borrow()), Some(meta(2).key));
+}
+
+#[wasm_bindgen_test]
+async fn marks_move_with_their_batches_as_the_axis_slides_and_the_rest_are_listed_under_it() {
+    use dstream_playground::ui::checkpoint_bar::{CheckpointBar, CheckpointBarProps};
+    // 20 batches: the axis shows the last 12 (#8..#19).
+    let mut s = (*run_example("windowed-word-count", 20)).clone();
+    s.checkpoints.kept = vec![meta(6), meta(10), meta(16)];
+    let state = std::rc::Rc::new(s);
+    let (on_action, seen) = recorder();
+    let root = mount::<Timeline>(TimelineProps {
+        state: state.clone(),
+        on_action: on_action.clone(),
+    })
+    .await;
+    assert!(root
+        .query_selector("[data-testid=batch-col-7]")
+        .ok()
+        .flatten()
+        .is_none());
+    for (n, batch) in [(10, 9), (16, 15)] {
+        let m = centre_x(&one(&root, &format!("[data-testid=snapshot-{n}]")));
+        let c = centre_x(&one(&root, &format!("[data-testid=batch-col-{batch}]")));
+        assert!(
+            (m - c).abs() <= 1.0,
+            "snapshot-{n}: mark at {m}, column at {c}"
+        );
+    }
+    assert!(
+        root.query_selector("[data-testid=snapshot-6]")
+            .ok()
+            .flatten()
+            .is_none(),
+        "batch #5 has scrolled off the axis"
+    );
+    assert!(text(&root, "[data-testid=snapshot-hidden]").ends_with("+1 ↓"));
+    // The checkpoint bar lists the one off the axis, and it still rewinds.
+    let bar = mount::<CheckpointBar>(CheckpointBarProps { state, on_action }).await;
+    assert_eq!(all(&bar, ".snapshot-chip").len(), 1, "{}", bar.inner_html());
+    fire(&one(&bar, "[data-testid=snapshot-6]"), "click");
+    settle().await;
+    assert_eq!(travelled_to(&seen.borrow()), Some(meta(6).key));
+
+    // Just restored (no batch run since): the axis starts at the restored snapshot's batch.
+    let mut restored = (*run_example("windowed-word-count", 0)).clone();
+    restored.batches_run = 6;
+    restored.checkpoints.kept = vec![meta(6)];
+    let (on_action, _) = recorder();
+    let root = mount::<Timeline>(TimelineProps {
+        state: std::rc::Rc::new(restored),
+        on_action,
+    })
+    .await;
+    let m = centre_x(&one(&root, "[data-testid=snapshot-6]"));
+    let c = centre_x(&one(&root, "[data-testid=batch-col-5]"));
+    assert!((m - c).abs() <= 1.0, "mark at {m}, column at {c}");
+}

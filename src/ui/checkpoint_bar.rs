@@ -1,6 +1,7 @@
 //! Checkpoints under the time axis: the interval setting (Spark's default rule, or every N
-//! batches), the kept snapshots as marks to rewind to (time travel), and the checkpoint
-//! status: restored, saved, or what went wrong and what was kept.
+//! batches), the checkpoint status (restored, saved, or what went wrong and what was kept),
+//! and the kept snapshots whose batch has no column on the axis now (the axis itself draws
+//! the others as marks; both rewind the playground when clicked).
 
 use std::rc::Rc;
 
@@ -9,6 +10,7 @@ use yew::prelude::*;
 use crate::checkpointing::{CheckpointAction, Status};
 use crate::state::{Action, State};
 use crate::ui::event_value;
+use crate::ui::timeline::{mark_title, newest_good, on_axis};
 
 #[derive(Properties, PartialEq)]
 pub struct CheckpointBarProps {
@@ -42,16 +44,20 @@ pub fn CheckpointBar(props: &CheckpointBarProps) -> Html {
         .engine
         .as_ref()
         .map_or(10_000, |e| e.0.borrow().default_checkpoint_interval_ms());
-    let marks = c.kept.iter().map(|m| {
+    let newest = newest_good(s).map(|m| m.key.clone());
+    let off_axis: Vec<_> = c.kept.iter().filter(|m| !on_axis(s, m)).collect();
+    let marks = off_axis.iter().map(|m| {
         let cb = props.on_action.clone();
         let key = m.key.clone();
         let current = c.restored_from == Some(m.batches_run) && s.batches_run == m.batches_run;
+        let damaged = c.damaged.contains(&m.key);
+        let is_newest = newest.as_deref() == Some(m.key.as_str());
         html! {
-            <button class={classes!("btn", "small", "snapshot-mark", current.then_some("current"))}
+            <button class={classes!("btn", "small", "snapshot-chip", current.then_some("current"), damaged.then_some("damaged"), is_newest.then_some("newest"))}
                 data-testid={format!("snapshot-{}", m.batches_run)}
-                title={format!("Rewind the playground to the checkpoint after batch {} (t = {} ms, {} bytes)", m.batches_run, m.time_ms, m.bytes)}
+                title={mark_title(s, m)}
                 onclick={Callback::from(move |_: MouseEvent| cb.emit(Action::Checkpoint(CheckpointAction::TravelTo(key.clone()))))}>
-                { format!("⟲ {}", m.batches_run) }
+                { format!("◆ after {}", m.batches_run) }
             </button>
         }
     });
@@ -81,9 +87,12 @@ pub fn CheckpointBar(props: &CheckpointBarProps) -> Html {
                     }) }
                 </select>
             </label>
-            <span class="snapshot-marks" data-testid="snapshot-marks">
-                { for marks }
-            </span>
+            if !off_axis.is_empty() {
+                <span class="snapshot-off-axis" data-testid="snapshot-off-axis">
+                    <span class="small muted">{ "off the axis:" }</span>
+                    { for marks }
+                </span>
+            }
             { status }
         </div>
     }

@@ -1,6 +1,7 @@
 //! The one live time axis: a column per batch with its input records as marbles (a sample),
-//! and for every windowed node its slide steps and window brackets, the batches a firing
-//! window covers highlighted, and for inverse windows the batches added and subtracted.
+//! the kept checkpoint snapshots as marks at their batch times (click one to rewind), and for
+//! every windowed node its slide steps and window brackets, the batches a firing window
+//! covers highlighted, and for inverse windows the batches added and subtracted.
 //! Everything drawn comes from the engine's reports (`NodeReport::window`).
 
 use std::rc::Rc;
@@ -8,7 +9,9 @@ use std::rc::Rc;
 use dstream_engine::{NodeReport, Value};
 use yew::prelude::*;
 
+use crate::checkpointing::CheckpointAction;
 use crate::state::{Action, Followed, State};
+use crate::storage::CheckpointMeta;
 use crate::ui::follow::marks;
 use crate::ui::{duration, ops};
 
@@ -21,6 +24,9 @@ pub struct TimelineProps {
 const LABEL_W: f64 = 128.0;
 const COL_W: f64 = 64.0;
 const HEAD_H: f64 = 34.0;
+/// The checkpoint lane under the batch numbers: one mark per kept snapshot.
+const CKPT_H: f64 = 24.0;
+const MARK_R: f64 = 7.0;
 const SOURCE_H: f64 = 78.0;
 const WINDOW_H: f64 = 64.0;
 const MARBLE_R: f64 = 4.0;
@@ -44,6 +50,70 @@ pub fn marble_hue(v: &Value) -> u32 {
     h % 360
 }
 
+/// The first batch column of the axis. It follows the kept history; a restored run (whose
+/// history starts at the restored batch) also shows the batch its snapshot was taken after.
+pub fn axis_first(s: &State) -> u64 {
+    let n_cols = crate::state::HISTORY_LEN;
+    match s.history.front() {
+        Some(v) if s.history.len() < n_cols => v.report.batch.saturating_sub(1),
+        Some(v) => v.report.batch,
+        None => s.batches_run.saturating_sub(1),
+    }
+}
+
+/// The batch a snapshot mark sits on: a snapshot after `n` batches is taken at batch
+/// `n - 1`'s time, the end of that batch.
+pub fn mark_batch(m: &CheckpointMeta) -> Option<u64> {
+    m.batches_run.checked_sub(1)
+}
+
+/// Whether the snapshot's batch has a column on the axis now (else the checkpoint bar
+/// lists it).
+pub fn on_axis(s: &State, m: &CheckpointMeta) -> bool {
+    let first = axis_first(s);
+    mark_batch(m).is_some_and(|b| b >= first && b < first + crate::state::HISTORY_LEN as u64)
+}
+
+/// The newest kept snapshot not known to be damaged: the one a reload would restore.
+pub fn newest_good(s: &State) -> Option<&CheckpointMeta> {
+    let c = &s.checkpoints;
+    c.kept.iter().rev().find(|m| !c.damaged.contains(&m.key))
+}
+
+/// A snapshot's size for people: `812 B`, `12.3 kB`, `1.49 MB`.
+pub fn size_text(bytes: u64) -> String {
+    match bytes {
+        0..=999 => format!("{bytes} B"),
+        1_000..=999_999 => format!("{:.1} kB", bytes as f64 / 1e3),
+        _ => format!("{:.2} MB", bytes as f64 / 1e6),
+    }
+}
+
+/// What a snapshot mark says on hover (and to a screen reader).
+pub fn mark_title(s: &State, m: &CheckpointMeta) -> String {
+    let c = &s.checkpoints;
+    let keys = c
+        .state_keys
+        .get(&m.batches_run)
+        .map(|k| format!(", {k} keys of state"))
+        .unwrap_or_default();
+    let batch = mark_batch(m).map_or("before the first batch".into(), |b| {
+        format!("after batch #{b}")
+    });
+    let what = if c.damaged.contains(&m.key) {
+        "Damaged checkpoint"
+    } else if newest_good(s).is_some_and(|g| g.key == m.key) {
+        "Newest good checkpoint"
+    } else {
+        "Checkpoint"
+    };
+    format!(
+        "{what} {batch} (t = {}, {}{keys}). Click to rewind the playground to it.",
+        duration(m.time_ms),
+        size_text(m.bytes)
+    )
+}
+
 #[function_component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let s = &props.state;
@@ -62,8 +132,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         .collect();
     let n_cols = crate::state::HISTORY_LEN;
     let width = LABEL_W + n_cols as f64 * COL_W + 12.0;
-    let height = HEAD_H + sources.len() as f64 * SOURCE_H + windowed.len() as f64 * WINDOW_H + 26.0;
-    let first = history.front().map_or(0, |v| v.report.batch);
+    let height =
+        HEAD_H + CKPT_H + sources.len() as f64 * SOURCE_H + windowed.len() as f64 * WINDOW_H + 26.0;
+    let first = axis_first(s);
     let col_x = |batch: u64| -> Option<f64> {
         let i = batch.checked_sub(first)?;
         ((i as usize) < n_cols).then_some(LABEL_W + i as f64 * COL_W)
@@ -92,9 +163,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let header = (0..n_cols).map(|i| {
         let x = LABEL_W + i as f64 * COL_W;
         let batch = first + i as u64;
-        let ran = history.get(i).is_some();
+        // Where the batch ran: the worker's reply carried it, or this thread computed it.
+        let ran_in = history
+            .iter()
+            .find(|v| v.report.batch == batch)
+            .map(|v| if v.in_worker { "worker" } else { "page" });
         html! {
-            <g class={classes!("col-head", ran.then_some("ran"))}>
+            <g class={classes!("col-head", ran_in.is_some().then_some("ran"))}
+                data-testid={format!("batch-col-{batch}")} data-ran-in={ran_in}>
+                <rect class="col-area" x={fmt(x)} y="0" width={fmt(COL_W)} height={fmt(height - 20.0)} />
                 <line class="col-line" x1={fmt(x)} x2={fmt(x)} y1={fmt(HEAD_H - 6.0)} y2={fmt(height - 20.0)} />
                 <text x={fmt(x + COL_W / 2.0)} y="14" text-anchor="middle" class="batch-no">{ format!("#{batch}") }</text>
                 <text x={fmt(x + COL_W / 2.0)} y="27" text-anchor="middle" class="batch-time">{ duration((batch + 1) * interval) }</text>
@@ -104,6 +181,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
     let mut y = HEAD_H;
     let mut rows: Vec<Html> = Vec::new();
+    rows.push(checkpoint_lane(s, y, width, &col_x, &props.on_action));
+    y += CKPT_H;
     for src in &sources {
         let y0 = y;
         let mut cells = Vec::new();
@@ -260,6 +339,82 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <text class="timeline-caption" x="8" y={fmt(height - 6.0)}>{ caption }</text>
             </svg>
         </div>
+    }
+}
+
+/// The kept snapshots as marks on their batches' columns: the newest good one highlighted,
+/// damaged ones crossed out, the one the run continues from ringed. Each is a button.
+fn checkpoint_lane(
+    s: &State,
+    y0: f64,
+    width: f64,
+    col_x: &dyn Fn(u64) -> Option<f64>,
+    on_action: &Callback<Action>,
+) -> Html {
+    let c = &s.checkpoints;
+    let newest = newest_good(s).map(|m| m.key.clone());
+    let cy = y0 + CKPT_H / 2.0;
+    let marks = c.kept.iter().filter_map(|m| {
+        let x = col_x(mark_batch(m)?)? + COL_W / 2.0;
+        let damaged = c.damaged.contains(&m.key);
+        let is_newest = newest.as_deref() == Some(m.key.as_str());
+        let current = c.restored_from == Some(m.batches_run) && s.batches_run == m.batches_run;
+        let travel = {
+            let cb = on_action.clone();
+            let key = m.key.clone();
+            move || cb.emit(Action::Checkpoint(CheckpointAction::TravelTo(key.clone())))
+        };
+        let on_click = {
+            let travel = travel.clone();
+            Callback::from(move |_: MouseEvent| travel())
+        };
+        let on_key = Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                travel();
+            }
+        });
+        let r = if is_newest { MARK_R + 1.5 } else { MARK_R };
+        let diamond = format!(
+            "M{},{} L{},{} L{},{} L{},{} Z",
+            fmt(x),
+            fmt(cy - r),
+            fmt(x + r),
+            fmt(cy),
+            fmt(x),
+            fmt(cy + r),
+            fmt(x - r),
+            fmt(cy)
+        );
+        let title = mark_title(s, m);
+        Some(html! {
+            <g class={classes!("snapshot-mark", is_newest.then_some("newest"), damaged.then_some("damaged"), current.then_some("current"))}
+                data-testid={format!("snapshot-{}", m.batches_run)} role="button" tabindex="0"
+                aria-label={title.clone()} onclick={on_click} onkeydown={on_key}>
+                if current {
+                    <circle class="mark-ring" cx={fmt(x)} cy={fmt(cy)} r={fmt(r + 3.5)} />
+                }
+                <path class="mark-shape" d={diamond} />
+                if damaged {
+                    <path class="mark-damage" d={format!("M{},{} L{},{} M{},{} L{},{}", fmt(x - 4.0), fmt(cy - 4.0), fmt(x + 4.0), fmt(cy + 4.0), fmt(x + 4.0), fmt(cy - 4.0), fmt(x - 4.0), fmt(cy + 4.0))} />
+                }
+                <title>{ title }</title>
+            </g>
+        })
+    });
+    let hidden = c.kept.iter().filter(|m| !on_axis(s, m)).count();
+    html! {
+        <g class="row checkpoint-row" data-testid="snapshot-marks">
+            <rect class="lane-bg" x={fmt(LABEL_W)} y={fmt(y0 + 3.0)} width={fmt(width - LABEL_W - 12.0)} height={fmt(CKPT_H - 6.0)} rx="4" />
+            <text class="row-label" x="8" y={fmt(y0 + 15.0)}>{ "checkpoints" }</text>
+            if hidden > 0 {
+                <text class="row-sub" data-testid="snapshot-hidden" x={fmt(LABEL_W - 6.0)} y={fmt(y0 + 15.0)} text-anchor="end">
+                    <title>{ format!("{hidden} kept snapshot(s) have no column on the axis now: they are listed under it") }</title>
+                    { format!("+{hidden} ↓") }
+                </text>
+            }
+            { for marks }
+        </g>
     }
 }
 

@@ -3,14 +3,22 @@
 // page; records requestAnimationFrame frame times for ~10 s and prints median and p95, plus
 // how many batches ran and the engine's processing time per batch as the page shows it.
 //
-//   trunk build --release && node tests/bench/frames.mjs [seconds] [records per second]
+//   trunk build --release && node tests/bench/frames.mjs [seconds] [records per second] [--after-restore]
 //
 // A lower rate (e.g. 1000) shows what the page's own drawing costs, apart from the engine.
+// `--after-restore` first checkpoints two batches, reloads the page (getOrCreate restores
+// them) and measures the restored run.
 
 import { openBrowser, serveDist } from '../e2e/support/harness.mjs';
 
-const seconds = Number(process.argv[2] ?? 10);
-const wantedRate = process.argv[3] ? Number(process.argv[3]) : null;
+const afterRestore = process.argv.includes('--after-restore');
+const args = process.argv.slice(2).filter((a) => a !== '--after-restore');
+const seconds = Number(args[0] ?? 10);
+const wantedRate = args[1] ? Number(args[1]) : null;
+const status = (re) =>
+  page.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid=checkpoint-status]')?.textContent ?? ''), re.source, {
+    timeout: 30000,
+  });
 const server = await serveDist();
 const browser = await openBrowser();
 const { page } = browser;
@@ -27,6 +35,16 @@ try {
       el.dispatchEvent(new Event('input', { bubbles: true }));
     }, position);
     await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+  }
+  if (afterRestore) {
+    await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every batch' });
+    for (const n of [1, 2]) {
+      await page.click('[data-testid=step]');
+      await page.waitForFunction((want) => document.querySelector('[data-testid=batch-counter]')?.textContent === want, String(n));
+    }
+    await status(/Checkpoint after 2 batches saved/);
+    await page.reload();
+    await status(/Restored the checkpoint after 2 batches/);
   }
   const rate = await page.locator('[data-testid^=rate-]').first().evaluate((el) => el.nextElementSibling?.textContent);
   await page.selectOption('[data-testid=speed]', '10');
@@ -55,7 +73,7 @@ try {
   const scheduling = await avg('metric-scheduling');
   const sorted = frames.slice(1).sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  console.log(`source: firehose generator at ${rate}, speed 10x, ${seconds} s`);
+  console.log(`source: firehose generator at ${rate}, speed 10x, ${seconds} s${afterRestore ? ', after a reload restored its checkpoint' : ''}`);
   console.log(`frames: ${sorted.length} (${(sorted.length / seconds).toFixed(1)} fps)`);
   console.log(`frame time: median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
   console.log(`batches run: ${batches} (${(batches / seconds).toFixed(1)} per s); engine in the ${mode}; processing time avg ${processing}, scheduling delay avg ${scheduling} (last 60 batches)`);
