@@ -646,9 +646,13 @@ impl Reducible for State {
             Action::LoadExample(slug) => {
                 if let Some(spec) = examples::find(&slug).and_then(|e: &Example| e.spec().ok()) {
                     next.load(spec, Some(slug));
+                    next.switch_checkpoints();
                 }
             }
-            Action::LoadSpec(spec) => next.load(spec, None),
+            Action::LoadSpec(spec) => {
+                next.load(spec, None);
+                next.switch_checkpoints();
+            }
             Action::Checkpoint(a) => next.on_checkpoint(a),
             Action::AddNode(op) => next.add_node(&op),
             Action::RemoveNode(id) => {
