@@ -45,6 +45,9 @@ pub struct Checkpoints {
     pub sink: Option<Callback<Action>>,
     /// `getOrCreate` finished: checkpoints may be written from now on.
     pub ready: bool,
+    /// The run generation a switch's lookup was started for: a Reset or an edit since then
+    /// means the learner chose a fresh run, so the lookup's snapshot is not restored.
+    pub lookup: Option<u64>,
     /// The fault lab (`ui::fault_lab`): settings, input log, last checkpoint, totals.
     pub lab: Shared<RefCell<FaultLab>>,
     /// The run generation the lab's log belongs to.
@@ -210,6 +213,7 @@ impl State {
             return;
         };
         self.checkpoints.ready = false;
+        self.checkpoints.lookup = Some(self.generation);
         let shown = self.pipeline_key();
         spawn(async move {
             sink.emit(Action::Checkpoint(look_up(shown, false).await));
@@ -272,11 +276,24 @@ impl State {
                 if !on_load && pipeline != self.pipeline_key() {
                     return;
                 }
+                let restarted = !on_load && self.checkpoints.lookup != Some(self.generation);
+                self.checkpoints.lookup = None;
                 self.checkpoints.ready = true;
                 let problem = (!problems.is_empty()).then(|| problems.join("; "));
                 let mine = restore.is_some() || pipeline == self.pipeline_key();
                 self.checkpoints.kept = if mine { kept } else { Vec::new() };
                 self.checkpoints.interval_ms = if mine { interval_ms } else { None };
+                if restarted {
+                    // Reset (or edited) before the lookup answered: the fresh run stays.
+                    self.checkpoints.status = Some(Status::Info(match &restore {
+                        Some((meta, _)) => format!(
+                            "Started anew; this pipeline's checkpoint after {} stays on the time axis.",
+                            batches(meta.batches_run)
+                        ),
+                        None => "No checkpoint yet: started a new context.".into(),
+                    }));
+                    return;
+                }
                 match restore {
                     Some((meta, snapshot)) => {
                         let migrated = snapshot.migrated_from;
@@ -786,6 +803,68 @@ mod tests {
 
     fn reduce(s: Rc<State>, a: Action) -> Rc<State> {
         yew::Reducible::reduce(s, a)
+    }
+
+    /// What a switch's lookup reports for `s`'s pipeline: its snapshot after `n` batches.
+    fn found(s: &State, n: u64) -> CheckpointAction {
+        let mut e = Engine::new(s.spec.clone()).expect("valid");
+        for _ in 0..n {
+            e.tick().expect("runs");
+        }
+        let snapshot = e.snapshot();
+        let meta = CheckpointMeta {
+            key: crate::storage::snapshot_key(&snapshot.pipeline_key, n),
+            batches_run: n,
+            time_ms: snapshot.time_ms,
+            bytes: 0,
+        };
+        CheckpointAction::Found {
+            pipeline: snapshot.pipeline_key.clone(),
+            on_load: false,
+            restore: Some((meta.clone(), Shared(Rc::new(snapshot)))),
+            problems: Vec::new(),
+            kept: vec![meta],
+            interval_ms: Some(2000),
+        }
+    }
+
+    #[test]
+    fn a_switch_restores_its_pipelines_checkpoint_unless_left_or_restarted_since() {
+        let s = Rc::new(state());
+        let wwc = found(&s, 5);
+        // Switched away before the answer came: another pipeline's lookup is dropped.
+        let mut other = (*reduce(s.clone(), Action::LoadExample("running-totals".into()))).clone();
+        other.checkpoints.lookup = Some(other.generation);
+        let other = reduce(Rc::new(other), Action::Checkpoint(wwc.clone()));
+        assert_eq!(other.batches_run, 0);
+        assert!(other.checkpoints.kept.is_empty());
+        assert_eq!(other.checkpoints.interval_ms, None);
+
+        // Answered while still on the pipeline: restored, with its kept list and interval.
+        let mut on = (*s).clone();
+        on.checkpoints.lookup = Some(on.generation);
+        let on = reduce(Rc::new(on), Action::Checkpoint(wwc.clone()));
+        assert_eq!(on.batches_run, 5);
+        assert_eq!(on.checkpoints.interval_ms, Some(2000));
+        assert_eq!(on.checkpoints.kept.len(), 1);
+        assert!(
+            matches!(&on.checkpoints.status, Some(Status::Info(t)) if t.starts_with("Restored the checkpoint after 5 batches")),
+            "{:?}",
+            on.checkpoints.status
+        );
+
+        // Reset before the answer: the fresh run stays, the checkpoint is kept for later.
+        let mut reset = (*s).clone();
+        reset.checkpoints.lookup = Some(reset.generation);
+        let reset = tick(tick(reduce(Rc::new(reset), Action::Reset)));
+        let reset = reduce(reset, Action::Checkpoint(wwc));
+        assert_eq!(reset.batches_run, 2);
+        assert_eq!(reset.checkpoints.kept.len(), 1);
+        assert!(
+            matches!(&reset.checkpoints.status, Some(Status::Info(t)) if t.starts_with("Started anew")),
+            "{:?}",
+            reset.checkpoints.status
+        );
     }
 
     #[test]

@@ -733,6 +733,8 @@ impl Reducible for State {
             Action::Reset => {
                 next.playing = false;
                 next.rebuild();
+                // A fresh run: an edit from now on restarts from batch 0, not from a rewind.
+                next.checkpoints.rewound = None;
             }
             Action::SetSpeed(s) => {
                 next.speed = if s.is_finite() {
