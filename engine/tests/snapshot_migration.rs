@@ -195,3 +195,31 @@ fn every_conformance_case_migrates_from_every_batch() {
         }
     }
 }
+
+/// The replay CLI restores a version-1 file too: `--restore` of a fixture prints exactly the
+/// lines an uninterrupted run prints after its batch.
+#[test]
+fn the_replay_cli_restores_a_v1_fixture() {
+    for (name, n) in FIXTURES {
+        let case = dir().join(format!("{name}.json"));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_replay"))
+            .arg("--restore")
+            .arg(fixture_path(name, n))
+            .arg(&case)
+            .output()
+            .expect("the replay binary runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{name}: {stderr}");
+        let ticks = Engine::from_json(&pipeline(name))
+            .expect("valid")
+            .plan()
+            .ticks;
+        let whole = lines(&mut engine_after(name, 0), ticks);
+        let rest: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let skipped = lines(&mut engine_after(name, 0), n).len();
+        assert_eq!(rest, whole[skipped..], "{name} after {n}");
+    }
+}
