@@ -1,8 +1,11 @@
 //! Checkpointing the playground, as `StreamingContext.checkpoint` + `getOrCreate`: every
-//! checkpoint interval the engine's snapshot goes to IndexedDB (`storage::checkpoints`); on
-//! page load the newest intact one is restored and the page says so; a kept snapshot
-//! clicked on the time axis rewinds the whole playground to it. Failures (a damaged snapshot,
-//! a refused write) become a message; the pipeline and the last good snapshot stay.
+//! checkpoint interval the engine's snapshot goes to IndexedDB (`storage::checkpoints`), in
+//! the slot of its pipeline (the snapshot's `pipeline_key`); on page load the newest intact
+//! snapshot of the pipeline checkpointed last is restored, and switching to a pipeline (a
+//! gallery example) restores that pipeline's, and the page says so; a kept snapshot clicked
+//! on the time axis rewinds the whole playground to it. The interval setting is kept per
+//! pipeline. Failures (a damaged snapshot, a refused write, a full quota) become a message;
+//! the pipeline and the last good snapshot stay.
 //!
 //! The reducer stays synchronous: IndexedDB work runs in spawned futures that report back
 //! through the `sink` callback the checkpoint bar attaches, as `Action::Checkpoint`.
@@ -15,17 +18,15 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use dstream_engine::checkpoint::{pipeline_key, FORMAT_VERSION};
 use dstream_engine::fault::{Fault, FaultConfig, FaultLab, FaultReport};
 use dstream_engine::{Engine, PipelineSpec, Snapshot, SnapshotError, Value};
 use yew::Callback;
 
 use crate::state::{Action, Shared, State, SAMPLE_LIMIT};
-use crate::storage::{CheckpointMeta, Recovery, Storage, APP_DATABASE};
+use crate::storage::{CheckpointMeta, Recovery, Storage, APP_DATABASE, LEGACY_SESSION};
+use crate::ui::examples;
 use crate::worker_protocol::{Reply, Request};
-
-/// The session's checkpoint directory: the snapshot carries its own pipeline, so a reload
-/// restores whatever was running.
-pub const SESSION: &str = "session";
 
 /// A status line under the time axis.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,6 +50,9 @@ pub struct Checkpoints {
     pub sink: Option<Callback<Action>>,
     /// `getOrCreate` finished: checkpoints may be written from now on.
     pub ready: bool,
+    /// The run generation a switch's lookup was started for: a Reset or an edit since then
+    /// means the learner chose a fresh run, so the lookup's snapshot is not restored.
+    pub lookup: Option<u64>,
     /// The fault lab (`ui::fault_lab`): settings, input log, last checkpoint, totals.
     pub lab: Shared<RefCell<FaultLab>>,
     /// The run generation the lab's log belongs to.
@@ -104,15 +108,26 @@ impl Default for Shared<RefCell<FaultLab>> {
 pub enum CheckpointAction {
     /// The checkpoint bar mounted: start `getOrCreate`.
     Attach(Callback<Action>),
-    /// `getOrCreate`'s outcome: the snapshot to restore (with the reasons newer ones were
-    /// skipped), or nothing, or only reasons; and the kept list.
+    /// `getOrCreate`'s outcome for `pipeline` (on page load, or after a switch to it): the
+    /// snapshot to restore (with the reasons newer ones were skipped), or nothing, or only
+    /// reasons; its kept list and its kept interval setting.
     Found {
+        pipeline: String,
+        on_load: bool,
         restore: Option<(CheckpointMeta, Shared<Snapshot>)>,
         problems: Vec<String>,
         kept: Vec<CheckpointMeta>,
+        interval_ms: Option<u64>,
     },
-    Written(Result<Vec<CheckpointMeta>, String>, u64),
+    /// A write for `pipeline` after `n` batches finished: the kept list, or why not.
+    Written {
+        pipeline: String,
+        n: u64,
+        result: Result<Vec<CheckpointMeta>, String>,
+    },
     SetInterval(Option<u64>),
+    /// Keeping the interval setting failed (it still applies until the page reloads).
+    IntervalNotSaved(String),
     /// Rewind to a kept snapshot (its key).
     TravelTo(String),
     /// A kept snapshot's bytes arrived (or why not).
@@ -145,7 +160,113 @@ fn batches(n: u64) -> String {
     }
 }
 
+/// getOrCreate: the newest intact snapshot of a pipeline, with its kept list and interval.
+/// On page load the pipeline is the one checkpointed last (else `shown`, the page's own, or
+/// the single slot of earlier versions); after a switch it is `shown`.
+async fn look_up(shown: String, on_load: bool) -> CheckpointAction {
+    let storage = match Storage::open(APP_DATABASE).await {
+        Ok(storage) => storage,
+        Err(e) => {
+            return CheckpointAction::Found {
+                pipeline: shown,
+                on_load,
+                restore: None,
+                problems: vec![e.to_string()],
+                kept: Vec::new(),
+                interval_ms: None,
+            }
+        }
+    };
+    let mut problems = Vec::new();
+    let pipeline = if on_load {
+        match storage.current_pipeline().await {
+            Ok(Some(current)) => current,
+            Ok(None)
+                if !storage
+                    .checkpoints(LEGACY_SESSION)
+                    .await
+                    .unwrap_or_default()
+                    .is_empty() =>
+            {
+                LEGACY_SESSION.to_owned()
+            }
+            Ok(None) => shown,
+            Err(e) => {
+                problems.push(e.to_string());
+                shown
+            }
+        }
+    } else {
+        shown
+    };
+    let kept = storage.checkpoints(&pipeline).await.unwrap_or_default();
+    let interval_ms = storage.interval(&pipeline).await.unwrap_or_default();
+    let restore = match storage.get_or_create(&pipeline).await {
+        Recovery::Fresh => None,
+        Recovery::Restored {
+            meta,
+            snapshot,
+            skipped,
+        } => {
+            problems.extend(skipped);
+            Some((meta, Shared(Rc::new(snapshot))))
+        }
+        Recovery::Unusable(reasons) => {
+            problems.extend(reasons);
+            None
+        }
+    };
+    storage.close();
+    CheckpointAction::Found {
+        // The legacy slot's snapshot files itself under its own pipeline from now on.
+        pipeline: restore
+            .as_ref()
+            .map_or(pipeline, |(_, s)| s.pipeline_key.clone()),
+        on_load,
+        restore,
+        problems,
+        kept,
+        interval_ms,
+    }
+}
+
 impl State {
+    /// The key of the pipeline shown: its checkpoint slot.
+    pub fn pipeline_key(&self) -> String {
+        pipeline_key(&self.spec)
+    }
+
+    /// After a switch to another pipeline (a gallery example, a loaded spec): its own
+    /// checkpoints, interval and getOrCreate. Nothing is written until the lookup answers, so
+    /// an early batch cannot replace the pipeline's later snapshots.
+    pub(crate) fn switch_checkpoints(&mut self) {
+        self.checkpoints.kept = Vec::new();
+        self.checkpoints.interval_ms = None;
+        self.checkpoints.restored_from = None;
+        self.checkpoints.rewound = None;
+        self.checkpoints.status = None;
+        let Some(sink) = self.checkpoints.sink.clone() else {
+            return;
+        };
+        self.checkpoints.ready = false;
+        self.checkpoints.lookup = Some(self.generation);
+        let shown = self.pipeline_key();
+        spawn(async move {
+            sink.emit(Action::Checkpoint(look_up(shown, false).await));
+        });
+    }
+
+    /// A restored pipeline that is a gallery example is shown as that example.
+    fn name_example(&mut self) {
+        let key = self.pipeline_key();
+        if let Some(e) = examples::EXAMPLES
+            .iter()
+            .find(|e| e.spec().ok().is_some_and(|s| pipeline_key(&s) == key))
+        {
+            self.example = Some(e.slug.to_string());
+        }
+    }
+
     /// The interval in effect: the learner's, else Spark's default for this pipeline.
     pub fn checkpoint_interval_ms(&self) -> u64 {
         self.checkpoints.interval_ms.unwrap_or_else(|| {
@@ -174,48 +295,25 @@ impl State {
         match action {
             CheckpointAction::Attach(sink) => {
                 self.checkpoints.sink = Some(sink.clone());
+                let shown = self.pipeline_key();
                 spawn(async move {
-                    let found = match Storage::open(APP_DATABASE).await {
-                        Ok(storage) => {
-                            let kept = storage.checkpoints(SESSION).await.unwrap_or_default();
-                            let found = match storage.get_or_create(SESSION).await {
-                                Recovery::Fresh => CheckpointAction::Found {
-                                    restore: None,
-                                    problems: Vec::new(),
-                                    kept,
-                                },
-                                Recovery::Restored {
-                                    meta,
-                                    snapshot,
-                                    skipped,
-                                } => CheckpointAction::Found {
-                                    restore: Some((meta, Shared(Rc::new(snapshot)))),
-                                    problems: skipped,
-                                    kept,
-                                },
-                                Recovery::Unusable(problems) => CheckpointAction::Found {
-                                    restore: None,
-                                    problems,
-                                    kept,
-                                },
-                            };
-                            storage.close();
-                            found
-                        }
-                        Err(e) => CheckpointAction::Found {
-                            restore: None,
-                            problems: vec![e.to_string()],
-                            kept: Vec::new(),
-                        },
-                    };
-                    sink.emit(Action::Checkpoint(found));
+                    sink.emit(Action::Checkpoint(look_up(shown, true).await));
                 });
             }
             CheckpointAction::Found {
+                pipeline,
+                on_load,
                 restore,
                 problems,
                 kept,
+                interval_ms,
             } => {
+                // A lookup for a pipeline the learner has left since: the newer one decides.
+                if !on_load && pipeline != self.pipeline_key() {
+                    return;
+                }
+                let restarted = !on_load && self.checkpoints.lookup != Some(self.generation);
+                self.checkpoints.lookup = None;
                 self.checkpoints.ready = true;
                 // getOrCreate walks from the newest: every kept snapshot newer than the one
                 // it restored (or all, if none) was skipped as damaged.
@@ -227,30 +325,56 @@ impl State {
                             .map(|m| m.key.clone()),
                     );
                 }
-                self.checkpoints.kept = kept;
                 let problem = (!problems.is_empty()).then(|| problems.join("; "));
+                let mine = restore.is_some() || pipeline == self.pipeline_key();
+                self.checkpoints.kept = if mine { kept } else { Vec::new() };
+                self.checkpoints.interval_ms = if mine { interval_ms } else { None };
+                if restarted {
+                    // Reset (or edited) before the lookup answered: the fresh run stays.
+                    self.checkpoints.status = Some(Status::Info(match &restore {
+                        Some((meta, _)) => format!(
+                            "Started anew; this pipeline's checkpoint after {} stays on the time axis.",
+                            batches(meta.batches_run)
+                        ),
+                        None => "No checkpoint yet: started a new context.".into(),
+                    }));
+                    return;
+                }
                 match restore {
-                    Some((meta, snapshot)) => match self.restore_snapshot(owned(snapshot)) {
-                        Ok(()) => {
-                            let text = format!(
-                                "Restored the checkpoint after {} (t = {} ms): the next batch continues where the stream stopped.",
-                                batches(meta.batches_run),
-                                meta.time_ms
-                            );
-                            self.checkpoints.status = Some(match problem {
-                                Some(p) => Status::Error(format!(
-                                    "{p}. Kept the last good one instead. {text}"
-                                )),
-                                None => Status::Info(text),
-                            });
+                    Some((meta, snapshot)) => {
+                        let migrated = snapshot.migrated_from;
+                        match self.restore_snapshot(owned(snapshot)) {
+                            Ok(()) => {
+                                self.name_example();
+                                let what = match migrated {
+                                    Some(v) => format!(
+                                        "Restored a version-{v} checkpoint after {}, migrated to version {FORMAT_VERSION}",
+                                        batches(meta.batches_run)
+                                    ),
+                                    None => format!(
+                                        "Restored the checkpoint after {}",
+                                        batches(meta.batches_run)
+                                    ),
+                                };
+                                let text = format!(
+                                    "{what} (t = {} ms): the next batch continues where the stream stopped.",
+                                    meta.time_ms
+                                );
+                                self.checkpoints.status = Some(match problem {
+                                    Some(p) => Status::Error(format!(
+                                        "{p}. Kept the last good one instead. {text}"
+                                    )),
+                                    None => Status::Info(text),
+                                });
+                            }
+                            Err(e) => {
+                                self.checkpoints.status = Some(Status::Error(format!(
+                                    "The checkpoint after {} cannot be restored: {e}. Started a new context.",
+                                    batches(meta.batches_run)
+                                )))
+                            }
                         }
-                        Err(e) => {
-                            self.checkpoints.status = Some(Status::Error(format!(
-                                "The checkpoint after {} cannot be restored: {e}. Started a new context.",
-                                batches(meta.batches_run)
-                            )))
-                        }
-                    },
+                    }
                     None => {
                         self.checkpoints.status = Some(match problem {
                             Some(p) => Status::Error(format!(
@@ -263,24 +387,27 @@ impl State {
                     }
                 }
             }
-            CheckpointAction::Written(Ok(kept), n) => {
-                // A snapshot written after `n` batches replaces a damaged one of that batch.
-                let rewritten: Vec<String> = kept
-                    .iter()
-                    .filter(|m| m.batches_run == n)
-                    .map(|m| m.key.clone())
-                    .collect();
-                for key in rewritten {
-                    self.checkpoints.damaged.remove(&key);
+            CheckpointAction::Written {
+                pipeline,
+                n,
+                result: Ok(kept),
+            } => {
+                if pipeline == self.pipeline_key() {
+                    // A snapshot written after `n` batches replaces a damaged one of that batch.
+                    for m in kept.iter().filter(|m| m.batches_run == n) {
+                        self.checkpoints.damaged.remove(&m.key);
+                    }
+                    self.checkpoints.kept = kept;
                 }
-                self.checkpoints.kept = kept;
                 self.checkpoints.status = Some(Status::Info(format!(
                     "Checkpoint after {} saved ({} kept).",
                     batches(n),
                     self.checkpoints.kept.len()
                 )));
             }
-            CheckpointAction::Written(Err(e), n) => {
+            CheckpointAction::Written {
+                n, result: Err(e), ..
+            } => {
                 let last = self
                     .checkpoints
                     .kept
@@ -288,11 +415,34 @@ impl State {
                     .map(|m| format!("the one after {} is kept", batches(m.batches_run)))
                     .unwrap_or_else(|| "there is no earlier one".into());
                 self.checkpoints.status = Some(Status::Error(format!(
-                    "The checkpoint after {} was not saved: {e}. The playground keeps running; {last}.",
+                    "The checkpoint after {} was not saved: {e}. The playground keeps running and your pipeline is kept; {last}.",
                     batches(n)
                 )));
             }
-            CheckpointAction::SetInterval(ms) => self.checkpoints.interval_ms = ms,
+            CheckpointAction::SetInterval(ms) => {
+                self.checkpoints.interval_ms = ms;
+                if let Some(sink) = self.checkpoints.sink.clone() {
+                    let pipeline = self.pipeline_key();
+                    spawn(async move {
+                        let saved = match Storage::open(APP_DATABASE).await {
+                            Ok(storage) => {
+                                let r = storage.set_interval(&pipeline, ms).await;
+                                storage.close();
+                                r.map_err(|e| e.to_string())
+                            }
+                            Err(e) => Err(e.to_string()),
+                        };
+                        if let Err(e) = saved {
+                            sink.emit(Action::Checkpoint(CheckpointAction::IntervalNotSaved(e)));
+                        }
+                    });
+                }
+            }
+            CheckpointAction::IntervalNotSaved(e) => {
+                self.checkpoints.status = Some(Status::Error(format!(
+                    "The checkpoint interval was not kept for the next visit: {e}. It applies until the page reloads."
+                )));
+            }
             CheckpointAction::TravelTo(key) => {
                 let Some(meta) = self.checkpoints.kept.iter().find(|m| m.key == key).cloned()
                 else {
@@ -755,17 +905,20 @@ impl State {
             return;
         };
         let time_ms = batches_run * self.spec.batch_interval_ms;
+        // Filed under the pipeline the snapshot names (the spec shown, unless it is damaged).
+        let mut pipeline = self.pipeline_key();
         if let Ok(snapshot) = Snapshot::from_bytes(&bytes) {
             self.checkpoints
                 .state_keys
                 .insert(batches_run, snapshot.state_keys());
+            pipeline.clone_from(&snapshot.pipeline_key);
             self.lab_for_run().0.borrow_mut().checkpointed(snapshot);
         }
         spawn(async move {
-            let written = match Storage::open(APP_DATABASE).await {
+            let result = match Storage::open(APP_DATABASE).await {
                 Ok(storage) => {
                     let r = storage
-                        .write_checkpoint(SESSION, batches_run, time_ms, &bytes)
+                        .write_checkpoint(&pipeline, batches_run, time_ms, &bytes)
                         .await
                         .map_err(|e| e.to_string());
                     storage.close();
@@ -773,10 +926,11 @@ impl State {
                 }
                 Err(e) => Err(e.to_string()),
             };
-            sink.emit(Action::Checkpoint(CheckpointAction::Written(
-                written,
-                batches_run,
-            )));
+            sink.emit(Action::Checkpoint(CheckpointAction::Written {
+                pipeline,
+                n: batches_run,
+                result,
+            }));
         });
     }
 }
@@ -907,6 +1061,68 @@ mod tests {
 
     fn reduce(s: Rc<State>, a: Action) -> Rc<State> {
         yew::Reducible::reduce(s, a)
+    }
+
+    /// What a switch's lookup reports for `s`'s pipeline: its snapshot after `n` batches.
+    fn found(s: &State, n: u64) -> CheckpointAction {
+        let mut e = Engine::new(s.spec.clone()).expect("valid");
+        for _ in 0..n {
+            e.tick().expect("runs");
+        }
+        let snapshot = e.snapshot();
+        let meta = CheckpointMeta {
+            key: crate::storage::snapshot_key(&snapshot.pipeline_key, n),
+            batches_run: n,
+            time_ms: snapshot.time_ms,
+            bytes: 0,
+        };
+        CheckpointAction::Found {
+            pipeline: snapshot.pipeline_key.clone(),
+            on_load: false,
+            restore: Some((meta.clone(), Shared(Rc::new(snapshot)))),
+            problems: Vec::new(),
+            kept: vec![meta],
+            interval_ms: Some(2000),
+        }
+    }
+
+    #[test]
+    fn a_switch_restores_its_pipelines_checkpoint_unless_left_or_restarted_since() {
+        let s = Rc::new(state());
+        let wwc = found(&s, 5);
+        // Switched away before the answer came: another pipeline's lookup is dropped.
+        let mut other = (*reduce(s.clone(), Action::LoadExample("running-totals".into()))).clone();
+        other.checkpoints.lookup = Some(other.generation);
+        let other = reduce(Rc::new(other), Action::Checkpoint(wwc.clone()));
+        assert_eq!(other.batches_run, 0);
+        assert!(other.checkpoints.kept.is_empty());
+        assert_eq!(other.checkpoints.interval_ms, None);
+
+        // Answered while still on the pipeline: restored, with its kept list and interval.
+        let mut on = (*s).clone();
+        on.checkpoints.lookup = Some(on.generation);
+        let on = reduce(Rc::new(on), Action::Checkpoint(wwc.clone()));
+        assert_eq!(on.batches_run, 5);
+        assert_eq!(on.checkpoints.interval_ms, Some(2000));
+        assert_eq!(on.checkpoints.kept.len(), 1);
+        assert!(
+            matches!(&on.checkpoints.status, Some(Status::Info(t)) if t.starts_with("Restored the checkpoint after 5 batches")),
+            "{:?}",
+            on.checkpoints.status
+        );
+
+        // Reset before the answer: the fresh run stays, the checkpoint is kept for later.
+        let mut reset = (*s).clone();
+        reset.checkpoints.lookup = Some(reset.generation);
+        let reset = tick(tick(reduce(Rc::new(reset), Action::Reset)));
+        let reset = reduce(reset, Action::Checkpoint(wwc));
+        assert_eq!(reset.batches_run, 2);
+        assert_eq!(reset.checkpoints.kept.len(), 1);
+        assert!(
+            matches!(&reset.checkpoints.status, Some(Status::Info(t)) if t.starts_with("Started anew")),
+            "{:?}",
+            reset.checkpoints.status
+        );
     }
 
     #[test]

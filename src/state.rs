@@ -662,9 +662,13 @@ impl Reducible for State {
             Action::LoadExample(slug) => {
                 if let Some(spec) = examples::find(&slug).and_then(|e: &Example| e.spec().ok()) {
                     next.load(spec, Some(slug));
+                    next.switch_checkpoints();
                 }
             }
-            Action::LoadSpec(spec) => next.load(spec, None),
+            Action::LoadSpec(spec) => {
+                next.load(spec, None);
+                next.switch_checkpoints();
+            }
             Action::Checkpoint(a) => next.on_checkpoint(a),
             Action::AddNode(op) => next.add_node(&op),
             Action::RemoveNode(id) => {
@@ -748,6 +752,8 @@ impl Reducible for State {
             Action::Reset => {
                 next.playing = false;
                 next.rebuild();
+                // A fresh run: an edit from now on restarts from batch 0, not from a rewind.
+                next.checkpoints.rewound = None;
             }
             Action::SetSpeed(s) => {
                 next.speed = if s.is_finite() {

@@ -17,6 +17,13 @@
 //! `bincode` 1 (unmaintained) it is actively kept. The header lets a reader tell a file that
 //! is not a snapshot, a truncated one, a corrupted one (checksum) and one written by another
 //! format version apart, and say which.
+//!
+//! Format versions: 1 held the spec, the batch count and the nodes' state. 2 (this one) adds
+//! what the snapshot belongs to: its [`pipeline_key`] (a stable fingerprint of the spec) and
+//! its batch time, so the page files checkpoints per pipeline and a restore refuses one filed
+//! under another pipeline. A version-1 snapshot is migrated on read ([`Snapshot::from_bytes`]
+//! decodes the old layout, then derives the new fields from its spec) and says so in
+//! [`Snapshot::migrated_from`]; `tests/fixtures/snapshot-v1/` holds real version-1 files.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -35,7 +42,9 @@ use crate::value::Value;
 pub const MAGIC: &[u8; 8] = b"DSTRSNAP";
 /// The snapshot format this engine writes and reads. Bump it when [`Snapshot`] changes shape,
 /// and migrate (or refuse, naming both versions) the older ones in [`Snapshot::from_bytes`].
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest format [`Snapshot::from_bytes`] migrates.
+pub const OLDEST_MIGRATED: u32 = 1;
 /// Header: magic, version, payload length, CRC-32.
 pub const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 /// Spark's minimum checkpoint interval for stateful and windowed streams.
@@ -49,14 +58,97 @@ pub fn spark_checkpoint_interval_ms(slide_ms: u64) -> u64 {
     s * SPARK_MIN_CHECKPOINT_MS.div_ceil(s)
 }
 
-/// The whole restartable state of an engine after `batches_run` batches.
+/// The whole restartable state of an engine after `batches_run` batches (format version 2).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// The pipeline, as `pipeline-spec.md` JSON (postcard cannot carry free-form JSON).
     pub spec_json: String,
+    /// The pipeline it belongs to: [`pipeline_key`] of the spec above.
+    pub pipeline_key: String,
     pub batches_run: u64,
+    /// The batch time it was taken at: `batches_run` × the batch interval (0 before the first).
+    pub time_ms: u64,
     /// One per plan node, in spec order.
     pub nodes: Vec<NodeState>,
+    /// Read from an older format and migrated (not stored: a written snapshot is current).
+    #[serde(skip)]
+    pub migrated_from: Option<u32>,
+}
+
+/// The version-1 payload, as the version-1 engine wrote it: read only to migrate it.
+#[derive(Serialize, Deserialize)]
+struct SnapshotV1 {
+    spec_json: String,
+    batches_run: u64,
+    nodes: Vec<NodeState>,
+}
+
+impl SnapshotV1 {
+    /// Version 2 adds what version 1 left implicit: the pipeline's key and the batch time,
+    /// both derived from the spec the snapshot carries.
+    fn migrate(self) -> Result<Snapshot, SnapshotError> {
+        let spec =
+            PipelineSpec::from_json(&self.spec_json).map_err(|e| SnapshotError::Spec(vec![e]))?;
+        Ok(Snapshot {
+            pipeline_key: pipeline_key(&spec),
+            time_ms: self.batches_run * spec.batch_interval_ms,
+            spec_json: self.spec_json,
+            batches_run: self.batches_run,
+            nodes: self.nodes,
+            migrated_from: Some(1),
+        })
+    }
+}
+
+/// A pipeline's stable key: FNV-1a (64-bit) of its canonical JSON (object keys sorted, no
+/// whitespace), as 16 hex digits. The same spec gives the same key on every machine, build
+/// and run (std's `DefaultHasher` is randomly seeded, so it would not); any edit gives
+/// another key, as an edit starts another stream.
+pub fn pipeline_key(spec: &PipelineSpec) -> String {
+    let mut text = String::new();
+    if let Ok(v) = serde_json::to_value(spec) {
+        canonical(&v, &mut text);
+    }
+    format!("{:016x}", fnv1a64(text.as_bytes()))
+}
+
+/// FNV-1a, 64-bit (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// JSON with object keys in byte order and no whitespace, whatever map order serde_json uses.
+fn canonical(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value as J;
+    match v {
+        J::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&J::String(k.clone()).to_string());
+                out.push(':');
+                canonical(v, out);
+            }
+            out.push('}');
+        }
+        J::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
 }
 
 /// What one node keeps across batches.
@@ -117,6 +209,8 @@ pub enum SnapshotError {
     Spec(Vec<SpecError>),
     /// The state does not fit the pipeline (node count or ids differ).
     Mismatch(String),
+    /// The snapshot belongs to another pipeline than the one it was filed under.
+    WrongPipeline { filed_under: String, found: String },
 }
 
 impl fmt::Display for SnapshotError {
@@ -138,7 +232,8 @@ impl fmt::Display for SnapshotError {
             SnapshotError::Version { found, expected } if found < expected => write!(
                 f,
                 "the snapshot has format version {found}, older than this engine's version \
-                 {expected}; it cannot be migrated, so the pipeline starts anew"
+                 {expected}; only version {OLDEST_MIGRATED} and later can be migrated, so the \
+                 pipeline starts anew"
             ),
             SnapshotError::Version { found, expected } => write!(
                 f,
@@ -154,6 +249,11 @@ impl fmt::Display for SnapshotError {
                 Ok(())
             }
             SnapshotError::Mismatch(m) => write!(f, "the snapshot does not fit its pipeline: {m}"),
+            SnapshotError::WrongPipeline { filed_under, found } => write!(
+                f,
+                "the snapshot belongs to pipeline {found}, not to pipeline {filed_under} it was \
+                 filed under"
+            ),
         }
     }
 }
@@ -161,22 +261,31 @@ impl fmt::Display for SnapshotError {
 impl std::error::Error for SnapshotError {}
 
 impl Snapshot {
-    /// The header and the postcard payload.
+    /// The header and the postcard payload, in the current format.
     pub fn to_bytes(&self) -> Vec<u8> {
         // Serializing these plain structs into a Vec cannot fail (no maps with non-string
         // keys, no unknown lengths); an empty payload would be refused by `from_bytes`.
-        let payload = postcard::to_allocvec(self).unwrap_or_default();
-        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        out.extend_from_slice(&payload);
-        out
+        frame(
+            FORMAT_VERSION,
+            &postcard::to_allocvec(self).unwrap_or_default(),
+        )
     }
 
-    /// Reads what [`Snapshot::to_bytes`] wrote, refusing anything altered, cut short or of
-    /// another format version with an error that says which.
+    /// The same state in the version-1 layout, as the version-1 engine wrote it: only for
+    /// re-creating the migration fixtures and testing the migration.
+    #[doc(hidden)]
+    pub fn to_v1_bytes(&self) -> Vec<u8> {
+        let v1 = SnapshotV1 {
+            spec_json: self.spec_json.clone(),
+            batches_run: self.batches_run,
+            nodes: self.nodes.clone(),
+        };
+        frame(1, &postcard::to_allocvec(&v1).unwrap_or_default())
+    }
+
+    /// Reads what [`Snapshot::to_bytes`] wrote, and migrates a version-1 snapshot (setting
+    /// [`Snapshot::migrated_from`]); refuses anything altered, cut short or of a version it
+    /// does not know with an error that says which.
     pub fn from_bytes(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
         let header = read_header(bytes)?;
         let payload = &bytes[HEADER_LEN..];
@@ -187,13 +296,31 @@ impl Snapshot {
                 computed,
             });
         }
-        postcard::from_bytes(payload).map_err(|e| SnapshotError::Decode(e.to_string()))
+        let decode = |e: postcard::Error| SnapshotError::Decode(e.to_string());
+        match header.version {
+            1 => postcard::from_bytes::<SnapshotV1>(payload)
+                .map_err(decode)?
+                .migrate(),
+            _ => postcard::from_bytes(payload).map_err(decode),
+        }
     }
 
     /// The batch time the snapshot was taken at (0 before the first batch).
-    pub fn time_ms(&self) -> Option<u64> {
-        let spec = PipelineSpec::from_json(&self.spec_json).ok()?;
-        Some(self.batches_run * spec.batch_interval_ms)
+    pub fn time_ms(&self) -> u64 {
+        self.time_ms
+    }
+
+    /// Refuses a snapshot that belongs to another pipeline than `key` (a checkpoint found
+    /// under `key`, or a file given for a pipeline).
+    pub fn check_pipeline(&self, key: &str) -> Result<(), SnapshotError> {
+        if self.pipeline_key == key {
+            Ok(())
+        } else {
+            Err(SnapshotError::WrongPipeline {
+                filed_under: key.to_owned(),
+                found: self.pipeline_key.clone(),
+            })
+        }
     }
 
     /// Keys held in state: records in `updateStateByKey` and inverse-window state.
@@ -209,7 +336,19 @@ impl Snapshot {
     }
 }
 
+/// Magic, `version`, length and CRC-32, then the payload.
+fn frame(version: u32, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&version.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
 struct Header {
+    version: u32,
     crc: u32,
 }
 
@@ -238,7 +377,7 @@ fn read_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
         });
     }
     let version = le_u32(&bytes[8..12]);
-    if version != FORMAT_VERSION {
+    if !(OLDEST_MIGRATED..=FORMAT_VERSION).contains(&version) {
         return Err(SnapshotError::Version {
             found: version,
             expected: FORMAT_VERSION,
@@ -253,6 +392,7 @@ fn read_header(bytes: &[u8]) -> Result<Header, SnapshotError> {
         });
     }
     Ok(Header {
+        version,
         crc: le_u32(&bytes[20..24]),
     })
 }
@@ -297,8 +437,11 @@ impl Engine {
             .collect();
         Snapshot {
             spec_json: self.spec.to_json(),
+            pipeline_key: pipeline_key(&self.spec),
             batches_run: self.batches_run,
+            time_ms: self.batches_run * self.plan.batch_interval_ms,
             nodes,
+            migrated_from: None,
         }
     }
 
@@ -307,6 +450,8 @@ impl Engine {
     pub fn restore(snapshot: Snapshot) -> Result<Engine, SnapshotError> {
         let spec = PipelineSpec::from_json(&snapshot.spec_json)
             .map_err(|e| SnapshotError::Spec(vec![e]))?;
+        // The key must be its own spec's: anything else was altered or mis-filed.
+        snapshot.check_pipeline(&pipeline_key(&spec))?;
         let mut engine = Engine::new(spec).map_err(SnapshotError::Spec)?;
         if engine.plan.nodes.len() != snapshot.nodes.len() {
             return Err(SnapshotError::Mismatch(format!(
@@ -425,7 +570,8 @@ mod tests {
         let bytes = s.to_bytes();
         assert_eq!(&bytes[..8], MAGIC);
         assert_eq!(Snapshot::from_bytes(&bytes).unwrap(), s);
-        assert_eq!(s.time_ms(), Some(2000));
+        assert_eq!(s.time_ms(), 2000);
+        assert_eq!(s.migrated_from, None);
         assert!(s.state_keys() > 0);
     }
 
@@ -457,7 +603,70 @@ mod tests {
             }
         );
         assert!(e.to_string().contains("version 0"), "{e}");
-        assert!(e.to_string().contains("version 1"), "{e}");
+        assert!(e.to_string().contains("version 2"), "{e}");
+        let mut newer = bytes.clone();
+        newer[8..12].copy_from_slice(&3u32.to_le_bytes());
+        let e = Snapshot::from_bytes(&newer).unwrap_err();
+        assert_eq!(
+            e,
+            SnapshotError::Version {
+                found: 3,
+                expected: 2
+            }
+        );
+        assert!(e.to_string().contains("version 3"), "{e}");
+        assert!(e.to_string().contains("version 2"), "{e}");
+        assert!(e.to_string().contains("newer"), "{e}");
+    }
+
+    #[test]
+    fn a_version_1_snapshot_is_migrated_and_says_so() {
+        let s = engine_after(3).snapshot();
+        let v1 = s.to_v1_bytes();
+        assert_eq!(&v1[8..12], &1u32.to_le_bytes());
+        let migrated = Snapshot::from_bytes(&v1).unwrap();
+        assert_eq!(migrated.migrated_from, Some(1));
+        assert_eq!(
+            Snapshot {
+                migrated_from: None,
+                ..migrated.clone()
+            },
+            s
+        );
+        // Written again, it is a current snapshot.
+        let again = Snapshot::from_bytes(&migrated.to_bytes()).unwrap();
+        assert_eq!(again.migrated_from, None);
+        assert_eq!(&migrated.to_bytes()[8..12], &FORMAT_VERSION.to_le_bytes());
+    }
+
+    #[test]
+    fn the_pipeline_key_is_stable_and_changes_with_any_edit() {
+        let spec = PipelineSpec::from_json(PIPELINE).unwrap();
+        // A fixed value: the key must not depend on the build, the run or the machine.
+        assert_eq!(pipeline_key(&spec), "6e7dc1ab32dc8321");
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        let reparsed = PipelineSpec::from_json(&spec.to_json()).unwrap();
+        assert_eq!(pipeline_key(&reparsed), pipeline_key(&spec));
+        let mut edited = spec.clone();
+        edited.batch_interval_ms = 2000;
+        assert_ne!(pipeline_key(&edited), pipeline_key(&spec));
+        assert_eq!(engine_after(2).snapshot().pipeline_key, pipeline_key(&spec));
+    }
+
+    #[test]
+    fn a_snapshot_filed_under_another_pipeline_is_refused() {
+        let mut s = engine_after(2).snapshot();
+        let key = s.pipeline_key.clone();
+        assert_eq!(s.check_pipeline(&key), Ok(()));
+        let e = s.check_pipeline("0000000000000000").unwrap_err();
+        assert!(e.to_string().contains("0000000000000000"), "{e}");
+        assert!(e.to_string().contains(&key), "{e}");
+        s.pipeline_key = "0000000000000000".into();
+        assert!(matches!(
+            Engine::restore(s).err(),
+            Some(SnapshotError::WrongPipeline { .. })
+        ));
     }
 
     #[test]

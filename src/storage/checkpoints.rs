@@ -1,12 +1,17 @@
-//! Checkpoints in IndexedDB: Spark's checkpoint directory for the page. Each snapshot is the
-//! engine's bytes (`dstream_engine::checkpoint`: header, CRC-32, postcard payload) stored as a
-//! `Uint8Array`; a pointer record per pipeline lists the kept ones, newest last.
+//! Checkpoints in IndexedDB: Spark's checkpoint directory for the page, one per pipeline.
+//! Each snapshot is the engine's bytes (`dstream_engine::checkpoint`: header, CRC-32,
+//! postcard payload) stored as a `Uint8Array`; a pointer record per pipeline (keyed by the
+//! snapshot format's `pipeline_key`) lists the kept ones, newest last; a registry record lists
+//! the pipelines that have a slot, least recently used first, with each one's checkpoint
+//! interval setting.
 //!
-//! A write is one read-write transaction that stores the new snapshot, then flips the pointer
-//! and drops the snapshots beyond [`KEEP`]. IndexedDB commits a transaction whole or not at
-//! all, so a write that fails (quota, a closed tab) leaves the previous pointer, and with it
-//! the last good snapshot, readable. Reading ([`Storage::get_or_create`]) checks every
-//! snapshot's header and checksum and falls back to the newest one that is intact.
+//! A write is one read-write transaction that stores the new snapshot, then flips the pointer,
+//! drops the snapshots beyond [`KEEP`], and marks the pipeline most recently used in the
+//! registry, evicting the least recently used pipelines' slots beyond [`MAX_PIPELINES`].
+//! IndexedDB commits a transaction whole or not at all, so a write that fails (quota, a
+//! closed tab) leaves the previous pointer, and with it the last good snapshot, readable.
+//! Reading ([`Storage::get_or_create`]) checks every snapshot's header, checksum and pipeline
+//! and falls back to the newest one that is intact.
 
 use dstream_engine::{Snapshot, SnapshotError};
 use idb::TransactionMode;
@@ -14,10 +19,32 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::Uint8Array;
 
-use super::{request_error, Storage, StorageError, Store};
+use super::{aborted, request_error, Storage, StorageError, Store};
 
 /// How many snapshots per pipeline stay on the time axis.
 pub const KEEP: usize = 6;
+/// How many pipelines keep a checkpoint slot: storage holds at most
+/// `MAX_PIPELINES × KEEP` snapshots; the least recently used pipeline's slot goes first.
+pub const MAX_PIPELINES: usize = 8;
+/// The registry record: the pipelines with a slot, least recently used first.
+pub const REGISTRY_KEY: &str = "checkpoint-pipelines";
+/// The one slot of earlier versions (before slots per pipeline): read once on page load if no
+/// pipeline has a slot yet, and dropped by the first write.
+pub const LEGACY_SESSION: &str = "session";
+
+/// A pipeline's entry in the registry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineSlot {
+    /// The pipeline's key (`dstream_engine::checkpoint::pipeline_key`).
+    pub key: String,
+    /// The learner's checkpoint interval for it; `None`: Spark's default rule.
+    #[serde(default)]
+    pub interval_ms: Option<u64>,
+    /// Order of its last checkpoint write among all pipelines (0: none yet): page load
+    /// restores the pipeline written last.
+    #[serde(default)]
+    pub written: u64,
+}
 
 /// One kept snapshot: where it is and which batch it follows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +88,37 @@ fn parse_index(
     found: Option<JsValue>,
 ) -> Result<Vec<CheckpointMeta>, StorageError> {
     Ok(super::decode_json(store, key, found, "the checkpoint index")?.unwrap_or_default())
+}
+
+fn parse_registry(found: Option<JsValue>) -> Result<Vec<PipelineSlot>, StorageError> {
+    Ok(super::decode_json(
+        Store::Snapshots,
+        REGISTRY_KEY,
+        found,
+        "the pipelines' registry",
+    )?
+    .unwrap_or_default())
+}
+
+/// Moves `key` to the most recently used end (adding it if new) and returns its entry.
+fn touch<'a>(registry: &'a mut Vec<PipelineSlot>, key: &str) -> &'a mut PipelineSlot {
+    let slot = match registry.iter().position(|s| s.key == key) {
+        Some(i) => registry.remove(i),
+        None => PipelineSlot {
+            key: key.to_owned(),
+            interval_ms: None,
+            written: 0,
+        },
+    };
+    registry.push(slot);
+    let last = registry.len() - 1;
+    &mut registry[last]
+}
+
+/// The least recently used slots beyond [`MAX_PIPELINES`], taken out of the registry.
+fn evicted(registry: &mut Vec<PipelineSlot>) -> Vec<PipelineSlot> {
+    let over = registry.len().saturating_sub(MAX_PIPELINES);
+    registry.drain(..over).collect()
 }
 
 impl Storage {
@@ -138,13 +196,32 @@ impl Storage {
             .map_err(&fail)?
             .await
             .map_err(&fail)?;
-            // 3. and the snapshots that fell off the end.
+            // 3. the snapshots that fell off the end,
             for m in &dropped {
                 os.delete(JsValue::from_str(&m.key))
                     .map_err(&fail)?
                     .await
                     .map_err(&fail)?;
             }
+            // 4. and the registry: this pipeline written last, the oldest slots evicted.
+            let found = os
+                .get(JsValue::from_str(REGISTRY_KEY))
+                .map_err(&fail)?
+                .await
+                .map_err(&fail)?;
+            let mut registry = parse_registry(found)?;
+            let first_write = registry.iter().all(|s| s.written == 0);
+            let seq = registry.iter().map(|s| s.written).max().unwrap_or(0) + 1;
+            touch(&mut registry, pipeline).written = seq;
+            let mut gone: Vec<String> = evicted(&mut registry).into_iter().map(|s| s.key).collect();
+            if first_write && pipeline != LEGACY_SESSION {
+                // The single slot of earlier versions has served its one restore.
+                gone.push(LEGACY_SESSION.to_owned());
+            }
+            for other in gone {
+                drop_slot(&os, &other, &fail).await?;
+            }
+            put_registry(&os, &registry, &fail).await?;
             Ok::<_, StorageError>(index)
         }
         .await;
@@ -160,12 +237,78 @@ impl Storage {
         if outcome.is_committed() {
             Ok(index)
         } else {
-            Err(StorageError::Request {
-                action: "write",
+            Err(aborted("write", store, &key, os.transaction().error()))
+        }
+    }
+
+    /// The registry: pipelines with a slot, least recently used first.
+    pub async fn pipelines(&self) -> Result<Vec<PipelineSlot>, StorageError> {
+        parse_registry(self.get_raw(Store::Snapshots, REGISTRY_KEY).await?)
+    }
+
+    /// The pipeline whose checkpoint was written last, if any: what page load restores.
+    pub async fn current_pipeline(&self) -> Result<Option<String>, StorageError> {
+        Ok(self
+            .pipelines()
+            .await?
+            .into_iter()
+            .filter(|s| s.written > 0)
+            .max_by_key(|s| s.written)
+            .map(|s| s.key))
+    }
+
+    /// The checkpoint interval kept for `pipeline` (`None`: Spark's default).
+    pub async fn interval(&self, pipeline: &str) -> Result<Option<u64>, StorageError> {
+        Ok(self
+            .pipelines()
+            .await?
+            .into_iter()
+            .find(|s| s.key == pipeline)
+            .and_then(|s| s.interval_ms))
+    }
+
+    /// Keeps `interval_ms` as `pipeline`'s checkpoint interval (in its registry entry, so it
+    /// is bounded and evicted with the pipeline's slot).
+    pub async fn set_interval(
+        &self,
+        pipeline: &str,
+        interval_ms: Option<u64>,
+    ) -> Result<(), StorageError> {
+        let store = Store::Snapshots;
+        let fail = request_error("write", store, REGISTRY_KEY);
+        let tx = self
+            .db
+            .transaction(&[store.name()], TransactionMode::ReadWrite)
+            .map_err(&fail)?;
+        let os = tx.object_store(store.name()).map_err(&fail)?;
+        let written = async {
+            let found = os
+                .get(JsValue::from_str(REGISTRY_KEY))
+                .map_err(&fail)?
+                .await
+                .map_err(&fail)?;
+            let mut registry = parse_registry(found)?;
+            touch(&mut registry, pipeline).interval_ms = interval_ms;
+            for other in evicted(&mut registry) {
+                drop_slot(&os, &other.key, &fail).await?;
+            }
+            put_registry(&os, &registry, &fail).await
+        }
+        .await;
+        if let Err(e) = written {
+            let _ = tx.abort();
+            return Err(e);
+        }
+        let outcome = tx.commit().map_err(&fail)?.await.map_err(&fail)?;
+        if outcome.is_committed() {
+            Ok(())
+        } else {
+            Err(aborted(
+                "write",
                 store,
-                key: key.clone(),
-                reason: "the transaction was aborted (is the storage quota exceeded?)".to_owned(),
-            })
+                REGISTRY_KEY,
+                os.transaction().error(),
+            ))
         }
     }
 
@@ -224,7 +367,8 @@ impl Storage {
         }
     }
 
-    /// Page load: the newest intact snapshot of `pipeline`, or `Fresh` when there is none.
+    /// Page load or a switch to `pipeline`: its newest intact snapshot, or `Fresh` when there
+    /// is none.
     pub async fn get_or_create(&self, pipeline: &str) -> Recovery {
         let index = match self.checkpoints(pipeline).await {
             Ok(index) => index,
@@ -235,7 +379,17 @@ impl Storage {
         }
         let mut skipped = Vec::new();
         for meta in index.iter().rev() {
-            match self.load_checkpoint(meta).await {
+            let checked = self.load_checkpoint(meta).await.and_then(|snapshot| {
+                // The legacy slot held whatever ran; a pipeline's slot only its own snapshots.
+                if pipeline == LEGACY_SESSION {
+                    return Ok(snapshot);
+                }
+                snapshot
+                    .check_pipeline(pipeline)
+                    .map(|()| snapshot)
+                    .map_err(|e| format!("the checkpoint after batch {}: {e}", meta.batches_run))
+            });
+            match checked {
                 Ok(snapshot) => {
                     return Recovery::Restored {
                         meta: meta.clone(),
@@ -269,4 +423,47 @@ impl Storage {
         tx.await.map_err(&fail)?;
         Ok(found)
     }
+}
+
+/// Deletes a pipeline's pointer and every snapshot it lists.
+async fn drop_slot(
+    os: &idb::ObjectStore,
+    pipeline: &str,
+    fail: &impl Fn(idb::Error) -> StorageError,
+) -> Result<(), StorageError> {
+    let index_key = pointer_key(pipeline);
+    let found = os
+        .get(JsValue::from_str(&index_key))
+        .map_err(fail)?
+        .await
+        .map_err(fail)?;
+    // A damaged index cannot list its snapshots; the pointer goes anyway.
+    let index = parse_index(Store::Snapshots, &index_key, found).unwrap_or_default();
+    for key in index
+        .iter()
+        .map(|m| m.key.as_str())
+        .chain([index_key.as_str()])
+    {
+        os.delete(JsValue::from_str(key))
+            .map_err(fail)?
+            .await
+            .map_err(fail)?;
+    }
+    Ok(())
+}
+
+async fn put_registry(
+    os: &idb::ObjectStore,
+    registry: &[PipelineSlot],
+    fail: &impl Fn(idb::Error) -> StorageError,
+) -> Result<(), StorageError> {
+    let text = serde_json::to_string(registry).unwrap_or_default();
+    os.put(
+        &JsValue::from_str(&text),
+        Some(&JsValue::from_str(REGISTRY_KEY)),
+    )
+    .map_err(fail)?
+    .await
+    .map_err(fail)?;
+    Ok(())
 }

@@ -5,7 +5,10 @@
 mod checkpoints;
 mod error;
 
-pub use checkpoints::{pointer_key, snapshot_key, CheckpointMeta, Recovery, KEEP};
+pub use checkpoints::{
+    pointer_key, snapshot_key, CheckpointMeta, PipelineSlot, Recovery, KEEP, LEGACY_SESSION,
+    MAX_PIPELINES, REGISTRY_KEY,
+};
 pub use error::StorageError;
 
 use idb::builder::{DatabaseBuilder, ObjectStoreBuilder};
@@ -111,12 +114,12 @@ impl Storage {
         if outcome.is_committed() {
             Ok(())
         } else {
-            Err(StorageError::Request {
-                action: "write",
+            Err(aborted(
+                "write",
                 store,
-                key: key.to_owned(),
-                reason: "the transaction was aborted".to_owned(),
-            })
+                key,
+                object_store.transaction().error(),
+            ))
         }
     }
 
@@ -184,16 +187,56 @@ impl Storage {
     }
 }
 
-/// Maps an `idb` failure on `key` in `store` to a [`StorageError::Request`].
+/// Maps an `idb` failure on `key` in `store` to a [`StorageError::Request`], or to
+/// [`StorageError::QuotaExceeded`] when the browser refused it for lack of space.
 fn request_error<'a>(
     action: &'static str,
     store: Store,
     key: &'a str,
 ) -> impl Fn(idb::Error) -> StorageError + 'a {
-    move |e| StorageError::Request {
-        action,
-        store,
-        key: key.to_owned(),
-        reason: e.to_string(),
+    move |e| {
+        if error::is_quota(&e) {
+            StorageError::QuotaExceeded {
+                action,
+                store,
+                key: key.to_owned(),
+            }
+        } else {
+            StorageError::Request {
+                action,
+                store,
+                key: key.to_owned(),
+                reason: e.to_string(),
+            }
+        }
+    }
+}
+
+/// Why a read-write transaction ended aborted: the quota (its `error` is a
+/// `QuotaExceededError`) or another reason, named.
+fn aborted(
+    action: &'static str,
+    store: Store,
+    key: &str,
+    error: Option<web_sys::DomException>,
+) -> StorageError {
+    match error.map(|d| (d.name(), d.message())) {
+        Some((name, _)) if name == error::QUOTA => StorageError::QuotaExceeded {
+            action,
+            store,
+            key: key.to_owned(),
+        },
+        Some((name, message)) => StorageError::Request {
+            action,
+            store,
+            key: key.to_owned(),
+            reason: format!("the transaction was aborted ({name}: {message})"),
+        },
+        None => StorageError::Request {
+            action,
+            store,
+            key: key.to_owned(),
+            reason: "the transaction was aborted".to_owned(),
+        },
     }
 }

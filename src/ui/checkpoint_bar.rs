@@ -76,7 +76,9 @@ pub fn CheckpointBar(props: &CheckpointBarProps) -> Html {
         <div class="checkpoints">
             <label class="control">
                 <span>{ "checkpoint" }</span>
-                <select data-testid="checkpoint-interval" onchange={on_interval}>
+                // Keyed by the interval: a restored or switched pipeline's kept interval gets a
+                // fresh select, since `selected` no longer moves one the learner has used.
+                <select key={format!("{:?}", c.interval_ms)} data-testid="checkpoint-interval" onchange={on_interval}>
                     <option value="0" selected={c.interval_ms.is_none()}>
                         { format!("Spark's default: every {}", crate::ui::duration(default_ms)) }
                     </option>

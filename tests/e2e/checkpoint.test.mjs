@@ -1,8 +1,11 @@
 // End to end: checkpoints and getOrCreate in the built page. Six batches of the windowed
 // word count are checkpointed to IndexedDB; a reload restores them and the stream continues
-// at batch 7 with the same window state (its next output equals an uninterrupted run's); a
-// corrupted newest snapshot is named on reload and the last good one restored; a snapshot
-// mark rewinds the playground.
+// at batch 7 with the same window state (its next output equals an uninterrupted run's) and
+// the same checkpoint interval; a corrupted newest snapshot is named on reload and the last
+// good one restored; a snapshot mark rewinds the playground; each pipeline has its own
+// checkpoint slot (switching away and back restores it); a real QuotaExceededError (the
+// origin's quota lowered through the DevTools protocol) is named, keeps the last good
+// snapshot and the pipeline, and the playground keeps ticking.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,9 +79,11 @@ test('a reload restores the checkpoint and the stream continues at batch 7 with 
   await open();
   await waitStatus(/Restored the checkpoint after 6 batches/);
   assert.equal(await counter(), 6);
-  // The interval is a page setting (not saved): checkpoint every batch again.
-  await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every batch' });
+  // The interval setting is kept for the pipeline: still every batch, and snapshots follow it.
+  assert.equal(await page.locator('[data-testid=checkpoint-interval]').inputValue(), '1000');
   await stepTo(7);
+  await waitStatus(/Checkpoint after 7 batches saved/);
+  assert.equal(await page.locator('[data-testid=snapshot-7]').count(), 1);
   await stepTo(8);
   const restored = await printed('out');
   assert.ok(restored.some((l) => l.startsWith('Time: 8000 ms')), restored.join('|'));
@@ -104,8 +109,13 @@ test('a corrupted snapshot is named on reload, the last good one restored, and t
           const db = req.result;
           const tx = db.transaction('snapshots', 'readwrite');
           const store = tx.objectStore('snapshots');
-          const idx = store.get('checkpoint-index/session');
-          idx.onsuccess = () => {
+          const registry = store.get('checkpoint-pipelines');
+          registry.onsuccess = () => {
+            // The pipeline checkpointed last, and its newest snapshot.
+            const slots = JSON.parse(registry.result);
+            const current = slots.reduce((a, b) => (b.written > a.written ? b : a));
+            const idx = store.get(`checkpoint-index/${current.key}`);
+            idx.onsuccess = () => {
             const kept = JSON.parse(idx.result);
             const newest = kept[kept.length - 1];
             const get = store.get(newest.key);
@@ -113,6 +123,7 @@ test('a corrupted snapshot is named on reload, the last good one restored, and t
               const bytes = new Uint8Array(get.result);
               bytes[bytes.length - 1] ^= 0x55;
               store.put(bytes, newest.key);
+            };
             };
           };
           tx.oncomplete = () => {
@@ -144,8 +155,49 @@ test('a corrupted snapshot is named on reload, the last good one restored, and t
   assert.deepEqual(browser.problems, []);
 });
 
+test('each pipeline keeps its own checkpoints: switching away and back restores them', async () => {
+  // The word count stands at batch 6 (rewound to 4, then stepped): its newest checkpoint.
+  await waitStatus(/Checkpoint after 6 batches saved/);
+  await page.click('[data-testid=example-running-totals]');
+  await waitStatus(/No checkpoint yet: started a new context/);
+  assert.equal(await counter(), 0);
+  assert.equal(await page.locator('[data-testid=snapshot-marks] button').count(), 0);
+  // Its interval is its own: Spark's default until set.
+  assert.equal(await page.locator('[data-testid=checkpoint-interval]').inputValue(), '0');
+  await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every batch' });
+  await stepTo(3);
+  await waitStatus(/Checkpoint after 3 batches saved/);
+
+  await page.click('[data-testid=example-windowed-word-count]');
+  await waitStatus(/Restored the checkpoint after 6 batches/);
+  assert.equal(await counter(), 6);
+  assert.equal(await page.locator('[data-testid=snapshot-6]').count(), 1);
+  assert.equal(await page.locator('[data-testid=checkpoint-interval]').inputValue(), '1000');
+
+  await page.click('[data-testid=example-running-totals]');
+  await waitStatus(/Restored the checkpoint after 3 batches/);
+  assert.equal(await counter(), 3);
+  // Its own marks only: the word count's snapshot after 6 batches is not among them.
+  assert.equal(await page.locator('[data-testid=snapshot-3]').count(), 1);
+  assert.equal(await page.locator('[data-testid=snapshot-6]').count(), 0, "not the other pipeline's marks");
+  await stepTo(4);
+  await waitStatus(/Checkpoint after 4 batches saved/);
+
+  // A reload comes back to the pipeline checkpointed last.
+  await page.reload();
+  await open();
+  await waitStatus(/Restored the checkpoint after 4 batches/);
+  assert.equal(await counter(), 4);
+  assert.match(await page.locator('.story h2').innerText(), /Running totals/);
+  await page.screenshot({ path: join(RESULTS, 'checkpoint-switch-back.png') });
+  assert.deepEqual(browser.problems, []);
+});
+
 test('the fault lab shows what a kill loses, as the engine counts it, and the stream runs on', async () => {
   await page.click('[data-testid=example-windowed-word-count]');
+  // Its checkpoint is restored; the lab's story starts from batch 0.
+  await waitStatus(/Restored the checkpoint after 6 batches/);
+  await page.click('[data-testid=reset]');
   await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
   await page.selectOption('[data-testid=fault-mode]', 'push');
   await page.selectOption('[data-testid=fault-replication]', '1');
@@ -168,5 +220,62 @@ test('the fault lab shows what a kill loses, as the engine counts it, and the st
   await stepTo(8);
   await page.screenshot({ path: join(RESULTS, 'fault-lab.png') });
   assert.equal(await page.locator('[data-testid=error]').count(), 0);
+  assert.deepEqual(browser.problems, []);
+});
+
+test('a real QuotaExceededError is named, the last good snapshot and the pipeline kept, and the playground ticks on', async () => {
+  // A pipeline with large state: every distinct line of the firehose (100 000 lines a batch)
+  // becomes a key of updateStateByKey.
+  await page.click('[data-testid=example-firehose]');
+  await waitStatus(/No checkpoint yet/);
+  await page.click('[data-testid=node-lengths]');
+  await page.fill('[data-testid=field-lengths-fn]', 'line => (line, 1)');
+  await page.click('[data-testid=add-updateStateByKey]');
+  await page.locator('[data-testid=node-updateStateByKey]').waitFor();
+  assert.equal(await page.locator('[data-testid=error]').count(), 0);
+  await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every batch' });
+  await stepTo(1);
+  await waitStatus(/Checkpoint after 1 batch saved/);
+  const marks = await page.locator('[data-testid=snapshot-1]').getAttribute('title');
+  const bytes = Number(/(\d+) bytes/.exec(marks)[1]);
+  assert.ok(bytes > 200_000, `a large snapshot: ${bytes} bytes`);
+
+  // The origin's quota: what it uses now plus 1 KB, far less than one more snapshot.
+  // (navigator.storage.estimate() does not show an override; the protocol's own query does.)
+  const origin = new URL(server.url).origin;
+  const cdp = await page.context().newCDPSession(page);
+  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 1024 });
+  const lowered = await cdp.send('Storage.getUsageAndQuota', { origin });
+  assert.ok(lowered.overrideActive && lowered.quota === usage + 1024, JSON.stringify(lowered));
+  // Chromium's IndexedDB lets writes use the free space it last asked the quota manager for,
+  // for up to 30 s (BucketContext::kBucketSpaceCacheTimeLimit); only a write after that sees
+  // the lowered quota. A wait, not a timed assertion.
+  await new Promise((ok) => setTimeout(ok, 31_000));
+  try {
+    await stepTo(2);
+    await waitStatus(/not saved/);
+    const text = await status().innerText();
+    assert.match(text, /The checkpoint after 2 batches was not saved/);
+    assert.match(text, /QuotaExceededError/);
+    assert.match(text, /storage for this page is full/);
+    assert.match(text, /the one after 1 batch is kept/);
+    assert.equal(await status().getAttribute('role'), 'alert');
+    await page.screenshot({ path: join(RESULTS, 'checkpoint-quota.png') });
+    // The playground keeps ticking.
+    await stepTo(3);
+    assert.equal(await page.locator('[data-testid=node-updateStateByKey]').count(), 1);
+
+    // The last good snapshot, taken before the quota was lowered, comes back after a reload,
+    // with the learner's edited pipeline.
+    await page.reload();
+    await open();
+    await waitStatus(/Restored the checkpoint after 1 batch /);
+    assert.equal(await counter(), 1);
+    assert.equal(await page.locator('[data-testid=node-updateStateByKey]').count(), 1);
+    await stepTo(2);
+  } finally {
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  }
   assert.deepEqual(browser.problems, []);
 });

@@ -64,6 +64,9 @@ async function printed(id) {
 
 async function loadExample(slug) {
   await page.click(`[data-testid=example-${slug}]`);
+  // A switch restores the example's own checkpoint if it has one (getOrCreate); these tests
+  // start from batch 0, and a Reset keeps a late-found checkpoint from being restored.
+  await page.click('[data-testid=reset]');
   await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
 }
 
