@@ -389,7 +389,7 @@ fn checkpoint_lane(
         let title = mark_title(s, m);
         Some(html! {
             <g class={classes!("snapshot-mark", is_newest.then_some("newest"), damaged.then_some("damaged"), current.then_some("current"))}
-                data-testid={format!("snapshot-{}", m.batches_run)} role="button" tabindex="0"
+                data-testid={format!("snapshot-{}", m.batches_run)} data-bytes={m.bytes.to_string()} role="button" tabindex="0"
                 aria-label={title.clone()} onclick={on_click} onkeydown={on_key}>
                 if current {
                     <circle class="mark-ring" cx={fmt(x)} cy={fmt(cy)} r={fmt(r + 3.5)} />

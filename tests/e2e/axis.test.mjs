@@ -149,6 +149,9 @@ test('a reload restores the checkpoint into the worker, and Enter on a mark rewi
 
 test('after a kill that loses nothing the run goes back to the worker; a queue loss keeps it on the page', async () => {
   await page.click('[data-testid=example-windowed-word-count]');
+  // The switch would restore this example's checkpoint from the tests above; a Reset before
+  // that lookup answers starts it anew (getOrCreate's "create").
+  await page.click('[data-testid=reset]');
   await waitCounter(0);
   await waitWorker();
   await page.selectOption('[data-testid=fault-mode]', 'pull');
