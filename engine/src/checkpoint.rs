@@ -80,7 +80,32 @@ pub struct Snapshot {
 struct SnapshotV1 {
     spec_json: String,
     batches_run: u64,
-    nodes: Vec<NodeState>,
+    nodes: Vec<NodeStateV1>,
+}
+
+/// A node's state in version 1: version 2 added `queue_rest`.
+#[derive(Serialize, Deserialize)]
+struct NodeStateV1 {
+    id: String,
+    history: Vec<(u64, SavedRdd)>,
+    reduced: Vec<(u64, PairParts)>,
+    last_window: Option<(u64, SavedRdd)>,
+    accumulator: Option<Value>,
+    pending: Vec<Value>,
+}
+
+impl From<NodeStateV1> for NodeState {
+    fn from(n: NodeStateV1) -> NodeState {
+        NodeState {
+            id: n.id,
+            history: n.history,
+            reduced: n.reduced,
+            last_window: n.last_window,
+            accumulator: n.accumulator,
+            pending: n.pending,
+            queue_rest: None,
+        }
+    }
 }
 
 impl SnapshotV1 {
@@ -94,7 +119,7 @@ impl SnapshotV1 {
             time_ms: self.batches_run * spec.batch_interval_ms,
             spec_json: self.spec_json,
             batches_run: self.batches_run,
-            nodes: self.nodes,
+            nodes: self.nodes.into_iter().map(NodeState::from).collect(),
             migrated_from: Some(1),
         })
     }
@@ -165,6 +190,9 @@ pub struct NodeState {
     pub accumulator: Option<Value>,
     /// A textInput: lines fed but not yet consumed by a batch.
     pub pending: Vec<Value>,
+    /// A queueStream the fault lab changed (records a receiver lost): its batches from the
+    /// snapshot's on, as the running pipeline has them; `None` when they are the spec's.
+    pub queue_rest: Option<Vec<Vec<Value>>>,
 }
 
 /// A window's per-batch pairs, by partition.
@@ -278,7 +306,18 @@ impl Snapshot {
         let v1 = SnapshotV1 {
             spec_json: self.spec_json.clone(),
             batches_run: self.batches_run,
-            nodes: self.nodes.clone(),
+            nodes: self
+                .nodes
+                .iter()
+                .map(|n| NodeStateV1 {
+                    id: n.id.clone(),
+                    history: n.history.clone(),
+                    reduced: n.reduced.clone(),
+                    last_window: n.last_window.clone(),
+                    accumulator: n.accumulator.clone(),
+                    pending: n.pending.clone(),
+                })
+                .collect(),
         };
         frame(1, &postcard::to_allocvec(&v1).unwrap_or_default())
     }
@@ -433,6 +472,14 @@ impl Engine {
                     .map(|(t, r)| (*t, SavedRdd::of(r))),
                 accumulator: self.accumulators[i].clone(),
                 pending: self.pending[i].clone(),
+                queue_rest: match &n.op {
+                    NodeOp::Queue(batches) if self.queue_edited[i] => {
+                        let from = usize::try_from(self.batches_run)
+                            .map_or(batches.len(), |b| b.min(batches.len()));
+                        Some(batches[from..].to_vec())
+                    }
+                    _ => None,
+                },
             })
             .collect();
         Snapshot {
@@ -460,6 +507,7 @@ impl Engine {
                 snapshot.nodes.len()
             )));
         }
+        engine.batches_run = snapshot.batches_run;
         for (i, state) in snapshot.nodes.into_iter().enumerate() {
             if engine.plan.nodes[i].id != state.id {
                 return Err(SnapshotError::Mismatch(format!(
@@ -469,7 +517,6 @@ impl Engine {
             }
             engine.put_state(i, state);
         }
-        engine.batches_run = snapshot.batches_run;
         Ok(engine)
     }
 
@@ -490,6 +537,7 @@ impl Engine {
             .into_iter()
             .map(|n| (n.id.clone(), n))
             .collect();
+        engine.batches_run = snapshot.batches_run;
         let mut same = vec![false; engine.plan.nodes.len()];
         let mut kept = Vec::new();
         for i in 0..engine.plan.nodes.len() {
@@ -504,7 +552,6 @@ impl Engine {
                 }
             }
         }
-        engine.batches_run = snapshot.batches_run;
         Ok((engine, kept))
     }
 
@@ -528,6 +575,7 @@ impl Engine {
         spark_checkpoint_interval_ms(slide)
     }
 
+    /// Puts node `i`'s saved state in place (`batches_run` already set).
     fn put_state(&mut self, i: usize, state: NodeState) {
         self.history[i] = state
             .history
@@ -542,6 +590,16 @@ impl Engine {
         self.last_window[i] = state.last_window.map(|(t, r)| (t, r.into_rdd()));
         self.accumulators[i] = state.accumulator;
         self.pending[i] = state.pending;
+        if let (Some(rest), NodeOp::Queue(batches)) = (state.queue_rest, &self.plan.nodes[i].op) {
+            // The batches already run as the spec has them (they are never read again), then
+            // the saved rest.
+            let from =
+                usize::try_from(self.batches_run).map_or(batches.len(), |b| b.min(batches.len()));
+            let mut running = batches[..from].to_vec();
+            running.extend(rest);
+            self.plan.nodes[i].op = NodeOp::Queue(Rc::new(running));
+            self.queue_edited[i] = true;
+        }
     }
 }
 

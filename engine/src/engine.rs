@@ -37,6 +37,9 @@ pub struct Engine {
     pub(crate) accumulators: Vec<Option<Value>>,
     /// Per textInput: lines fed for the next tick.
     pub(crate) pending: Vec<Vec<Value>>,
+    /// Per queueStream: whether the running plan's batches differ from the spec's (the fault
+    /// lab removed records a receiver lost), so a snapshot must carry them.
+    pub(crate) queue_edited: Vec<bool>,
     /// Per node: its RDD at the last batch (`None`: not computed, or fused), and that
     /// batch's time; what `follow` traces a record through.
     pub(crate) last: Vec<Option<RddRef>>,
@@ -82,6 +85,7 @@ impl Engine {
             last_window: vec![None; n],
             accumulators: vec![None; n],
             pending: vec![Vec::new(); n],
+            queue_edited: vec![false; n],
             last: vec![None; n],
             last_time: None,
             stopwatch: default_stopwatch(),

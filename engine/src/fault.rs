@@ -510,5 +510,6 @@ fn set_queue_batch(engine: &mut Engine, i: usize, batch: u64, records: Vec<Value
         let mut copy: Vec<Vec<Value>> = (**batches).clone();
         copy[k] = records;
         engine.plan.nodes[i].op = NodeOp::Queue(Rc::new(copy));
+        engine.queue_edited[i] = true;
     }
 }
