@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use dstream_engine::checkpoint::{pipeline_key, FORMAT_VERSION};
-use dstream_engine::fault::{Fault, FaultConfig, FaultLab, FaultReport};
+use dstream_engine::fault::{Fault, FaultConfig, FaultLab, FaultReport, ReceiverMode};
 use dstream_engine::{Engine, PipelineSpec, Snapshot, SnapshotError, Value};
 use yew::Callback;
 
@@ -134,10 +134,29 @@ pub enum CheckpointAction {
     Loaded(Result<(CheckpointMeta, Shared<Snapshot>), String>),
     /// The kept snapshot with this key did not load: mark it damaged on the time axis.
     Damaged(String),
-    /// The fault lab's settings changed.
-    Configure(FaultConfig),
+    /// One of the fault lab's settings changed (the others stay as they are now).
+    Configure(LabSetting),
     /// Kill the receiver, an executor or the driver.
     Kill(Fault),
+}
+
+/// A fault lab setting the learner changed. One setting per action, applied to the lab's
+/// current settings, so two changes in a row (faster than a render) both hold.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LabSetting {
+    Mode(ReceiverMode),
+    Wal(bool),
+    Replication(u8),
+}
+
+impl LabSetting {
+    fn apply(self, c: &mut FaultConfig) {
+        match self {
+            LabSetting::Mode(m) => c.mode = m,
+            LabSetting::Wal(on) => c.wal = on,
+            LabSetting::Replication(r) => c.replication = r,
+        }
+    }
 }
 
 fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
@@ -490,8 +509,8 @@ impl State {
                     "{e}. The playground keeps running as it was."
                 )))
             }
-            CheckpointAction::Configure(config) => {
-                self.checkpoints.lab.0.borrow_mut().config = config;
+            CheckpointAction::Configure(setting) => {
+                setting.apply(&mut self.checkpoints.lab.0.borrow_mut().config);
             }
             CheckpointAction::Kill(fault) => {
                 if self.awaiting_worker() {
@@ -835,22 +854,10 @@ impl State {
         }
     }
 
-    /// After a kill on this thread: the run goes back to the worker as a snapshot, unless
-    /// the kill removed records from a queue source. Those removals live in the running
-    /// plan, which a snapshot does not carry, so that run stays here until Reset.
+    /// After a kill on this thread: the run goes back to the worker as a snapshot (which
+    /// carries what the kill changed, records a queueStream's receiver lost included).
     fn hand_back_after_kill(&mut self) {
         if self.worker.is_none() {
-            return;
-        }
-        let lost = self
-            .checkpoints
-            .last_fault
-            .as_ref()
-            .is_some_and(|r| r.lost > 0);
-        if lost && self.spec.nodes.iter().any(|n| n.op == "queueStream") {
-            self.checkpoints.status = Some(Status::Info(
-                "This run stays on the page's thread until Reset: a snapshot cannot carry the queueStream records the kill removed, so the engine worker cannot take it over.".into(),
-            ));
             return;
         }
         let Some(engine) = self.engine.clone() else {
@@ -1126,8 +1133,32 @@ mod tests {
     }
 
     #[test]
+    fn lab_settings_changed_one_after_another_all_hold() {
+        let s = Rc::new(state());
+        let s = reduce(
+            s,
+            Action::Checkpoint(CheckpointAction::Configure(LabSetting::Mode(
+                ReceiverMode::Pull,
+            ))),
+        );
+        let s = reduce(
+            s,
+            Action::Checkpoint(CheckpointAction::Configure(LabSetting::Replication(1))),
+        );
+        let s = reduce(
+            s,
+            Action::Checkpoint(CheckpointAction::Configure(LabSetting::Wal(true))),
+        );
+        let config = s.checkpoints.lab.0.borrow().config;
+        assert_eq!(
+            (config.mode, config.replication, config.wal),
+            (ReceiverMode::Pull, 1, true)
+        );
+    }
+
+    #[test]
     fn a_killed_driver_replays_typed_lines_from_the_wal_and_loses_them_without() {
-        use dstream_engine::fault::{Fault, FaultConfig, ReceiverMode};
+        use dstream_engine::fault::Fault;
         for wal in [true, false] {
             let spec = examples::find("typed-lines")
                 .and_then(|e| e.spec().ok())
@@ -1155,12 +1186,7 @@ mod tests {
             restored.restore_bytes(&bytes).expect("restores");
             let s = reduce(
                 Rc::new(restored),
-                Action::Checkpoint(CheckpointAction::Configure(FaultConfig {
-                    mode: ReceiverMode::Push,
-                    wal,
-                    replication: 2,
-                    executors: 2,
-                })),
+                Action::Checkpoint(CheckpointAction::Configure(LabSetting::Wal(wal))),
             );
             let s = typed(s, "c\nd e");
             assert_eq!(s.batches_run, 2);

@@ -6,10 +6,10 @@
 
 use std::rc::Rc;
 
-use dstream_engine::fault::{Fault, FaultConfig, ReceiverMode};
+use dstream_engine::fault::{Fault, ReceiverMode};
 use yew::prelude::*;
 
-use crate::checkpointing::CheckpointAction;
+use crate::checkpointing::{CheckpointAction, LabSetting};
 use crate::state::{Action, State};
 use crate::ui::event_value;
 
@@ -24,27 +24,21 @@ pub fn FaultLabPanel(props: &FaultLabProps) -> Html {
     let s = &props.state;
     let lab = s.checkpoints.lab.0.borrow();
     let config = lab.config;
-    let configure = |f: fn(FaultConfig, &str) -> FaultConfig| {
+    let configure = |setting: fn(&str) -> LabSetting| {
         let cb = props.on_action.clone();
         Callback::from(move |e: Event| {
             let v = event_value(&e);
-            cb.emit(Action::Checkpoint(CheckpointAction::Configure(f(
-                config, &v,
-            ))));
+            cb.emit(Action::Checkpoint(CheckpointAction::Configure(setting(&v))));
         })
     };
-    let on_mode = configure(|mut c, v| {
-        c.mode = if v == "pull" {
+    let on_mode = configure(|v| {
+        LabSetting::Mode(if v == "pull" {
             ReceiverMode::Pull
         } else {
             ReceiverMode::Push
-        };
-        c
+        })
     });
-    let on_replication = configure(|mut c, v| {
-        c.replication = if v == "1" { 1 } else { 2 };
-        c
-    });
+    let on_replication = configure(|v| LabSetting::Replication(if v == "1" { 1 } else { 2 }));
     let on_wal = {
         let cb = props.on_action.clone();
         Callback::from(move |e: Event| {
@@ -54,7 +48,7 @@ pub fn FaultLabPanel(props: &FaultLabProps) -> Html {
                 .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
                 .is_some_and(|i| i.checked());
             cb.emit(Action::Checkpoint(CheckpointAction::Configure(
-                FaultConfig { wal: on, ..config },
+                LabSetting::Wal(on),
             )));
         })
     };

@@ -147,7 +147,7 @@ test('a reload restores the checkpoint into the worker, and Enter on a mark rewi
   assert.deepEqual(browser.problems, []);
 });
 
-test('after a kill that loses nothing the run goes back to the worker; a queue loss keeps it on the page', async () => {
+test('after a kill the run goes back to the worker, with what the kill lost still lost', async () => {
   await page.click('[data-testid=example-windowed-word-count]');
   // The switch would restore this example's checkpoint from the tests above; a Reset before
   // that lookup answers starts it anew (getOrCreate's "create").
@@ -185,19 +185,17 @@ test('after a kill that loses nothing the run goes back to the worker; a queue l
   await stepTo(10);
   assert.deepEqual(await printed('out'), replayed);
 
-  // Push: the kill loses batch 4's record, still in the receiver's buffer on executor 0. A
-  // snapshot cannot carry that removal, so the run stays on the page (and says so), where
-  // the loss shows.
+  // Push: the kill loses batch 4's record, still in the receiver's buffer on executor 0.
+  // The snapshot the worker takes over carries that loss: batch 4 has no input there.
   await page.click('[data-testid=reset]');
   await waitCounter(0);
   await page.selectOption('[data-testid=fault-mode]', 'push');
   await stepTo(4);
   await page.click('[data-testid=kill-executor-0]');
   await page.waitForFunction(() => document.querySelector('[data-testid=fault-last-lost]')?.textContent === '1 lost');
-  await waitStatus(/stays on the page's thread until Reset/);
-  await page.waitForFunction(() => document.querySelector('[data-testid=engine-mode]')?.textContent?.trim() === 'page');
+  await waitWorker();
   await stepTo(5);
-  assert.equal(await ranIn(4), 'page');
+  assert.equal(await ranIn(4), 'worker');
   assert.equal((await page.locator('[data-testid=node-lines] .badge').textContent()).trim(), '0');
   assert.equal(await page.locator('[data-testid=error]').count(), 0);
   assert.deepEqual(browser.problems, []);
