@@ -640,12 +640,13 @@ fn per_batch(op: &NodeOp, ins: &[RddRef]) -> Result<Rdd, OpError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::lambda::EvalError;
     use crate::rdd::func;
 
-    fn engine(nodes: &str) -> Engine {
+    /// An engine over `nodes` (the spec's node list, as JSON objects), 1 s batches.
+    pub(crate) fn engine(nodes: &str) -> Engine {
         let json = format!(r#"{{"version": 1, "batch_interval_ms": 1000, "nodes": [{nodes}]}}"#);
         match Engine::from_json(&json) {
             Ok(e) => e,

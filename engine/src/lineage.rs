@@ -409,14 +409,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn engine(nodes: &str) -> Engine {
-        let json = format!(r#"{{"version": 1, "batch_interval_ms": 1000, "nodes": [{nodes}]}}"#);
-        match Engine::from_json(&json) {
-            Ok(e) => e,
-            Err(errs) => panic!("{errs:?}"),
-        }
-    }
+    use crate::engine::tests::engine;
 
     fn strings(l: &Lineage, id: &str) -> Vec<String> {
         let mut v: Vec<String> = l
