@@ -412,6 +412,29 @@ mod tests {
         report.outputs.iter().map(|o| o.to_json_line()).collect()
     }
 
+    /// Ticks `host` (run `generation`) and `engine` `n` times: each batch prints the same.
+    fn ticks_alike(
+        host: &mut EngineHost,
+        generation: u64,
+        engine: &mut dstream_engine::Engine,
+        n: usize,
+    ) {
+        for _ in 0..n {
+            let want = engine.tick().expect("tick");
+            let tick = Request::Tick {
+                generation,
+                typed: BTreeMap::new(),
+            };
+            match send(host, &tick) {
+                Reply::Report { report, .. } => {
+                    assert_eq!(report.batch, want.batch);
+                    assert_eq!(lines(&report), lines(&want));
+                }
+                other => panic!("expected a report, got {other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn a_run_restored_in_the_worker_continues_like_an_uninterrupted_one() {
         let spec = crate::ui::examples::find("windowed-word-count")
@@ -437,20 +460,7 @@ mod tests {
                 ..
             }
         ));
-        for _ in 0..4 {
-            let want = whole.tick().expect("tick");
-            let tick = Request::Tick {
-                generation: 7,
-                typed: BTreeMap::new(),
-            };
-            match send(&mut host, &tick) {
-                Reply::Report { report, .. } => {
-                    assert_eq!(report.batch, want.batch);
-                    assert_eq!(lines(&report), lines(&want));
-                }
-                other => panic!("expected a report, got {other:?}"),
-            }
-        }
+        ticks_alike(&mut host, 7, &mut whole, 4);
     }
 
     #[test]
@@ -489,17 +499,7 @@ mod tests {
             }
             other => panic!("expected a restore, got {other:?}"),
         }
-        for _ in 0..2 {
-            let want = direct.tick().expect("tick");
-            let tick = Request::Tick {
-                generation: 2,
-                typed: BTreeMap::new(),
-            };
-            match send(&mut host, &tick) {
-                Reply::Report { report, .. } => assert_eq!(lines(&report), lines(&want)),
-                other => panic!("expected a report, got {other:?}"),
-            }
-        }
+        ticks_alike(&mut host, 2, &mut direct, 2);
     }
 
     #[test]
