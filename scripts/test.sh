@@ -148,9 +148,11 @@ fi
 for id in "${STEPS[@]}"; do
   printf '%s: %s (%ss)%s\n' "$id" "${STATUS[$id]}" "${SECS[$id]}" "${NOTE[$id]:+ - ${NOTE[$id]}}"
   log="$LOGS/$id.log"
+  lines=""
   case "$id" in
     native | browser) lines="$(cargo_summaries "$log")" ;;
     conformance) lines="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | sed 's/^/  /')" ;;
+    lint) [ "${STATUS[$id]}" != PASS ] || lines="  rustfmt: no diff; clippy -D warnings: no warning (native, wasm32)" ;;
     build) lines="$(grep -E 'success|ERROR' "$log" | tail -n 1 | sed 's/^/  /')" ;;
     e2e) lines="$(grep -E '^ℹ (tests|pass|fail|cancelled|skipped) ' "$log" | sed 's/^/  /')" ;;
   esac

@@ -9,53 +9,24 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openBrowser, RESULTS, serveDist } from './support/harness.mjs';
+import * as harness from './support/harness.mjs';
+import { RESULTS } from './support/harness.mjs';
 
+let session;
 let server;
 let browser;
 let page;
-
 before(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  server = await serveDist();
-  browser = await openBrowser();
-  page = browser.page;
-  await page.setViewportSize({ width: 1600, height: 1000 });
+  session = await harness.openPlayground();
+  ({ server, browser, page } = session);
 });
+after(() => session?.close());
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const counter = async () => Number(await page.locator('[data-testid=batch-counter]').textContent());
+const counter = () => harness.batchCounter(page);
 const status = () => page.locator('[data-testid=checkpoint-status]');
-
-async function stepTo(n) {
-  while ((await counter()) < n) {
-    const before = await counter();
-    await page.click('[data-testid=step]');
-    await page.waitForFunction(
-      (b) => Number(document.querySelector('[data-testid=batch-counter]')?.textContent) > b,
-      before,
-    );
-  }
-  assert.equal(await counter(), n);
-}
-
-async function waitStatus(re) {
-  try {
-    await page.waitForFunction(
-      (src) => new RegExp(src).test(document.querySelector('[data-testid=checkpoint-status]')?.textContent ?? ''),
-      re.source,
-      { timeout: 20000 },
-    );
-  } catch (e) {
-    throw new Error(`checkpoint status never matched ${re}: it says "${await status().textContent()}"`);
-  }
-}
+const stepTo = (n) => harness.stepTo(page, n);
+const waitStatus = (re) => harness.waitStatus(page, re);
 
 async function printed(id) {
   const text = await page.locator(`[data-testid=output-${id}] .print`).innerText();

@@ -6,45 +6,28 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openBrowser, RESULTS, ROOT, serveDist } from './support/harness.mjs';
+import * as harness from './support/harness.mjs';
+import { RESULTS, ROOT } from './support/harness.mjs';
 
 const CONFORMANCE = process.env.DSTREAM_CONFORMANCE_DIR ?? join(ROOT, '..', 'shared', 'conformance');
 
+let session;
 let server;
 let browser;
 let page;
-
 before(async () => {
-  await mkdir(RESULTS, { recursive: true });
-  server = await serveDist();
-  browser = await openBrowser();
-  page = browser.page;
-  await page.setViewportSize({ width: 1600, height: 1000 });
+  session = await harness.openPlayground();
+  ({ server, browser, page } = session);
   await page.goto(server.url);
   await page.locator('[data-testid=timeline]').waitFor({ timeout: 20000 });
 });
+after(() => session?.close());
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const counter = async () => Number(await page.locator('[data-testid=batch-counter]').textContent());
-
+const counter = () => harness.batchCounter(page);
 /** Clicks step and waits until the batch counter shows `n`. */
-async function stepTo(n) {
-  while ((await counter()) < n) {
-    const before = await counter();
-    await page.click('[data-testid=step]');
-    await page.waitForFunction(
-      (b) => Number(document.querySelector('[data-testid=batch-counter]')?.textContent) > b,
-      before,
-    );
-  }
-  assert.equal(await counter(), n);
-}
+const stepTo = (n) => harness.stepTo(page, n);
 
 /** A JSON record as the JVM's toString prints it: ["a",2] -> (a,2). */
 function jvm(r) {

@@ -1,9 +1,11 @@
 // What every end-to-end test needs: the built page (dist/, from `trunk build --release`)
 // served on a free localhost port, and Debian's Chromium driven through playwright-core,
-// with every console error and page error collected so a test can fail on them.
+// with every console error and page error collected so a test can fail on them; and the
+// steps every test file takes on the playground (step to a batch, wait for a status).
 
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -95,4 +97,56 @@ export async function openBrowser() {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One server and one browser for a test file (a 1600×1000 page): `{ server, browser, page,
+ * close }`, opened in the file's `before` and closed in its `after`.
+ */
+export async function openPlayground() {
+  await mkdir(RESULTS, { recursive: true });
+  const server = await serveDist();
+  const browser = await openBrowser();
+  await browser.page.setViewportSize({ width: 1600, height: 1000 });
+  return {
+    server,
+    browser,
+    page: browser.page,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** The batch counter's value. */
+export async function batchCounter(page) {
+  return Number(await page.locator('[data-testid=batch-counter]').textContent());
+}
+
+/** Clicks step until the batch counter shows `n`. */
+export async function stepTo(page, n) {
+  while ((await batchCounter(page)) < n) {
+    const before = await batchCounter(page);
+    await page.click('[data-testid=step]');
+    await page.waitForFunction(
+      (b) => Number(document.querySelector('[data-testid=batch-counter]')?.textContent) > b,
+      before,
+    );
+  }
+  assert.equal(await batchCounter(page), n);
+}
+
+/** Waits until the checkpoint status matches `re`; fails saying what it says instead. */
+export async function waitStatus(page, re) {
+  try {
+    await page.waitForFunction(
+      (src) => new RegExp(src).test(document.querySelector('[data-testid=checkpoint-status]')?.textContent ?? ''),
+      re.source,
+      { timeout: 20000 },
+    );
+  } catch {
+    const now = await page.locator('[data-testid=checkpoint-status]').textContent();
+    throw new Error(`checkpoint status never matched ${re}: it says "${now}"`);
+  }
 }
