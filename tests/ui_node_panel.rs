@@ -52,6 +52,32 @@ async fn between_slides_the_window_keeps_its_last_rdd() {
 }
 
 #[wasm_bindgen_test]
+async fn a_node_run_inside_the_reduce_says_so_instead_of_a_time() {
+    // words and pairs are pipelined into counts' per-batch reduce; counts runs on its own.
+    let state = run_example("windowed-word-count", 2);
+    for (id, fused) in [("words", true), ("pairs", true), ("counts", false)] {
+        let (on_action, _) = recorder();
+        let root = mount::<NodePanel>(NodePanelProps {
+            state: state.clone(),
+            id: id.into(),
+            on_action,
+        })
+        .await;
+        let note = all(&root, "[data-testid=fused-into]");
+        if fused {
+            assert_eq!(
+                note.first().and_then(|e| e.text_content()).as_deref(),
+                Some("pipelined into counts: its time is counted there"),
+                "{id}"
+            );
+        } else {
+            assert!(note.is_empty(), "{id}");
+            assert!(text(&root, ".rdd").contains(" ms"), "{id}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 async fn a_followed_record_marks_exactly_the_engines_lineage() {
     // Batch #1 is ["b c"]; counts covers ["x a b", "a"] and ["b c"] at t = 2000 ms.
     let state = apply(

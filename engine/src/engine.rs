@@ -315,6 +315,7 @@ impl Engine {
                     elapsed_ms,
                     state_keys,
                     window: span,
+                    fused_into: None,
                 },
                 (None, Some(records)) => NodeReport {
                     id: node.id.clone(),
@@ -325,6 +326,7 @@ impl Engine {
                     elapsed_ms,
                     state_keys: None,
                     window: None,
+                    fused_into: None,
                 },
                 (None, None) => NodeReport {
                     elapsed_ms,
@@ -385,7 +387,9 @@ impl Engine {
         if let Some((keying, f, parts)) = fused::sink_reduce(&self.plan.nodes[sink].op) {
             if let Ok((pairs, taps)) = fused::reduce_by_key(&self.plan, c, keying, parts, f, limit)
             {
+                let into = &self.plan.nodes[sink].id;
                 for (&k, tap) in c.nodes.iter().zip(taps) {
+                    reports[k].fused_into = Some(into.clone());
                     reports[k].fired = true;
                     reports[k].count = tap.count();
                     reports[k].partitions = tap.partitions;

@@ -35,6 +35,9 @@ pub struct NodeReport {
     /// Keys held in state (updateStateByKey, inverse windows).
     pub state_keys: Option<u64>,
     pub window: Option<WindowSpan>,
+    /// Run record by record inside this reduce (ops/fused.rs), as Spark pipelines narrow ops
+    /// into one stage: no RDD of its own was built, and its time is counted in that node's.
+    pub fused_into: Option<String>,
 }
 
 impl NodeReport {
@@ -49,6 +52,7 @@ impl NodeReport {
             elapsed_ms: 0.0,
             state_keys: None,
             window: None,
+            fused_into: None,
         }
     }
 }

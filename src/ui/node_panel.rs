@@ -140,7 +140,14 @@ fn rdd_stats(r: &NodeReport) -> Html {
                 <span class="small muted">{ format!("{} partitions", r.partitions.len()) }</span>
             </span>
             if let Some(k) = r.state_keys { <span class="small">{ format!("{k} keys in state") }</span> }
-            <span class="small muted" title="time the engine spent on this node in this batch">{ format!("{:.1} ms", r.elapsed_ms) }</span>
+            if let Some(into) = &r.fused_into {
+                <span class="small muted fused" data-testid="fused-into"
+                    title="Spark pipelines narrow ops (map, flatMap, filter…) into one stage: records go through them one by one into the reduce, and no RDD of their own is built">
+                    { format!("pipelined into {into}: its time is counted there") }
+                </span>
+            } else {
+                <span class="small muted" title="time the engine spent on this node in this batch">{ format!("{:.1} ms", r.elapsed_ms) }</span>
+            }
         </div>
     }
 }

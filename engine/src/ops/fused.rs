@@ -407,6 +407,15 @@ mod tests {
         for _ in 0..5 {
             let (f, p) = (fused.tick().unwrap(), plain.tick().unwrap());
             same_reports(&f, &p);
+            let into = |r: &BatchReport| -> Vec<Option<String>> {
+                r.nodes[..8].iter().map(|n| n.fused_into.clone()).collect()
+            };
+            let (c, s) = (Some("counts".to_string()), Some("sums".to_string()));
+            assert_eq!(
+                into(&f),
+                [None, c.clone(), c.clone(), c, None, s, None, None]
+            );
+            assert!(into(&p).iter().all(Option::is_none));
         }
         let mut fused = engine(batches, "w => (w, 1)", false);
         let r = fused.tick().unwrap();
