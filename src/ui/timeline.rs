@@ -275,14 +275,26 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 }
             }
             if latest && inverse {
+                // One chip per batch entering (+) or leaving (−) the window, sized to its column.
+                let delta = |class: &'static str, label: &'static str, tip: String, x: f64| {
+                    html! {
+                        <g class={classes!("delta", class)}>
+                            <title>{ tip }</title>
+                            <rect x={fmt(x + 6.0)} y={fmt(y0 + 44.0)} width={fmt(COL_W - 12.0)} height="14" rx="4" />
+                            <text x={fmt(x + COL_W / 2.0)} y={fmt(y0 + 55.0)} text-anchor="middle">{ label }</text>
+                        </g>
+                    }
+                };
                 for &b in &span.added {
                     if let Some(x) = col_x(b) {
-                        parts.push(html! { <g class="delta added"><rect x={fmt(x + 6.0)} y={fmt(y0 + 44.0)} width={fmt(COL_W - 12.0)} height="14" rx="4" /><text x={fmt(x + COL_W / 2.0)} y={fmt(y0 + 55.0)} text-anchor="middle">{ "+ added" }</text></g> });
+                        let tip = format!("batch #{b} entered the window: its values are added with the reduce function");
+                        parts.push(delta("added", "+ add", tip, x));
                     }
                 }
                 for &b in &span.removed {
                     if let Some(x) = col_x(b) {
-                        parts.push(html! { <g class="delta removed"><rect x={fmt(x + 6.0)} y={fmt(y0 + 44.0)} width={fmt(COL_W - 12.0)} height="14" rx="4" /><text x={fmt(x + COL_W / 2.0)} y={fmt(y0 + 55.0)} text-anchor="middle">{ "− subtracted" }</text></g> });
+                        let tip = format!("batch #{b} left the window: its values are subtracted with the inverse function");
+                        parts.push(delta("removed", "− sub", tip, x));
                     }
                 }
             }
