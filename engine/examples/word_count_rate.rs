@@ -1,6 +1,8 @@
 //! Windowed word count ticked by hand, printing words per second: a quick A/B companion to
 //! the criterion benchmark (`cargo run --release -p dstream-engine --example word_count_rate
-//! -- [window_batches] [ticks]`). Runs on the benchmark's allocator, mimalloc.
+//! -- [window_batches] [ticks] [pair_fn]`). `pair_fn` replaces `w => (w, 1)`, e.g. with
+//! `w => (w + "", 1)` to time the same work through the closures instead of the kernels.
+//! Runs on the benchmark's allocator, mimalloc.
 
 use dstream_engine::Engine;
 use serde_json::json;
@@ -12,13 +14,14 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let window: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(30);
     let ticks: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let pair_fn = args.next().unwrap_or_else(|| "w => (w, 1)".into());
     let spec = json!({
         "version": 1,
         "batch_interval_ms": 1000,
         "nodes": [
             {"id": "lines", "op": "generator", "kind": "words", "rate_per_s": 5000, "seed": 42},
             {"id": "words", "op": "flatMap", "inputs": ["lines"], "fn": "line => line.split(\" \")"},
-            {"id": "pairs", "op": "map", "inputs": ["words"], "fn": "w => (w, 1)"},
+            {"id": "pairs", "op": "map", "inputs": ["words"], "fn": pair_fn},
             {"id": "counts", "op": "reduceByKeyAndWindow", "inputs": ["pairs"],
              "fn": "_ + _", "inverse": "_ - _", "window_ms": window * 1000, "slide_ms": 1000},
             {"id": "out", "op": "foreachRDD", "inputs": ["counts"], "action": "count"}
