@@ -272,6 +272,25 @@ fn string_methods_count_characters() {
 }
 
 #[test]
+fn strings_count_utf16_units_as_java_does() {
+    // U+1F600 is one character and two UTF-16 units: Java's "a😀b".length() is 4.
+    let s = "a\u{1F600}b\u{1F600}";
+    assert_eq!(string("s => s.length", s), "6");
+    assert_eq!(string("s => s.indexOf(\"b\")", s), "3");
+    assert_eq!(string("s => s.lastIndexOf(\"\u{1F600}\")", s), "4");
+    assert_eq!(string("s => s.substring(1, 3)", s), "\u{1F600}");
+    assert_eq!(string("s => s.substring(3)", s), "b\u{1F600}");
+    assert_eq!(string("s => s.substring(6)", s), "");
+    let half = failure("s => s.substring(0, 2)", Type::String, Value::str(s));
+    assert!(half.contains("substring(0, 2) would cut"), "{half}");
+    let past = failure("s => s.substring(7)", Type::String, Value::str(s));
+    assert!(
+        past.contains("StringIndexOutOfBoundsException: begin 7, end 6, length 6"),
+        "{past}"
+    );
+}
+
+#[test]
 fn to_int_parses_the_64_bit_range_as_java_does() {
     assert_eq!(string("s => s.toInt", "+3"), "3");
     assert_eq!(string("s => s.toInt", "-0"), "0");

@@ -33,9 +33,9 @@
 //!   `remove()` (both `Unit`, the empty tuple), with `StateImpl`'s run-time rules
 //!   ([`StateImpl`]). `S` is the type of `update`'s argument; the state is used only through
 //!   these methods.
-//! - Strings count characters where Java counts UTF-16 units (they agree unless a string
-//!   holds characters beyond U+FFFF); `split` uses the `regex` crate, which has no
-//!   look-around or back-references.
+//! - Strings count UTF-16 units as Java does, but a `substring` that would cut a character
+//!   beyond U+FFFF in half fails (Java keeps half of it); `split` uses the `regex` crate,
+//!   which has no look-around or back-references.
 
 mod check;
 mod eval;

@@ -1,9 +1,10 @@
 //! The JVM's behaviour for the built-in operations: arithmetic, equality, comparisons and the
 //! String, List and Option methods, with the JVM's exception names in failures.
 //!
-//! Strings are counted in characters (Unicode scalar values) where Java counts UTF-16 code
-//! units: `length`, `indexOf`, `lastIndexOf` and `substring` agree with Java on every string
-//! without characters outside the Basic Multilingual Plane (emoji), ASCII included.
+//! Strings are counted as Java counts them, in UTF-16 code units: `length`, `indexOf`,
+//! `lastIndexOf` and `substring` see a character outside the Basic Multilingual Plane (an
+//! emoji) as two. A `substring` that would cut such a pair in half (Java keeps a lone
+//! surrogate, which a Rust string cannot hold) fails naming the index instead.
 
 use std::cmp::Ordering;
 use std::fmt::Write as _;
@@ -425,33 +426,40 @@ pub(crate) fn java_trim(s: &str) -> &str {
     s.trim_matches(|c: char| c <= ' ')
 }
 
+/// Java's `String.length`: UTF-16 code units.
 pub(crate) fn char_len(s: &str) -> usize {
     if s.is_ascii() {
         s.len()
     } else {
-        s.chars().count()
+        s.chars().map(char::len_utf16).sum()
     }
 }
 
-/// The byte offset of character `idx` (`idx == length` gives `s.len()`).
-fn byte_offset(s: &str, idx: usize) -> Option<usize> {
+/// Where UTF-16 index `idx` falls in `s`: its byte offset (`idx == length` gives `s.len()`),
+/// or `Err(c)` when it is the middle of `c`'s surrogate pair; `None` past the end.
+fn byte_offset(s: &str, idx: usize) -> Option<Result<usize, char>> {
     if s.is_ascii() {
-        return (idx <= s.len()).then_some(idx);
+        return (idx <= s.len()).then_some(Ok(idx));
     }
-    if idx == 0 {
-        return Some(0);
+    let mut units = 0;
+    for (b, c) in s.char_indices() {
+        if units == idx {
+            return Some(Ok(b));
+        }
+        units += c.len_utf16();
+        if units > idx {
+            return Some(Err(c));
+        }
     }
-    match s.char_indices().nth(idx) {
-        Some((b, _)) => Some(b),
-        None => (char_len(s) == idx).then_some(s.len()),
-    }
+    (units == idx).then_some(Ok(s.len()))
 }
 
+/// The UTF-16 index of byte offset `byte` (a character boundary).
 fn char_index_of_byte(s: &str, byte: usize) -> i64 {
     if s.is_ascii() {
         byte as i64
     } else {
-        s[..byte].chars().count() as i64
+        char_len(&s[..byte]) as i64
     }
 }
 
@@ -465,7 +473,11 @@ pub(crate) fn substring(s: &str, begin: i64, end: Option<i64>) -> EResult<Value>
         ));
     }
     match (byte_offset(s, begin as usize), byte_offset(s, end as usize)) {
-        (Some(b), Some(e)) => Ok(Value::str(&s[b..e])),
+        (Some(Ok(b)), Some(Ok(e))) => Ok(Value::str(&s[b..e])),
+        (Some(Err(c)), _) | (_, Some(Err(c))) => fail(format!(
+            "substring({begin}, {end}) would cut {c:?} (two UTF-16 units in Java) in half, \
+             which leaves half a character; pick indices around it"
+        )),
         _ => fail(format!(
             "java.lang.StringIndexOutOfBoundsException: begin {begin}, end {end}, length {len}"
         )),
