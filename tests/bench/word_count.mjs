@@ -6,19 +6,6 @@
 //
 //   node tests/bench/word_count.mjs
 
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { runWasmBench } from './support/wasm_bench.mjs';
 
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const run = spawnSync(
-  'cargo',
-  ['test', '--release', '--target', 'wasm32-unknown-unknown', '--test', 'bench_word_count', '--', '--include-ignored', '--nocapture'],
-  { cwd: root, env: { CHROMEDRIVER: '/usr/bin/chromedriver', ...process.env }, encoding: 'utf8' },
-);
-const figures = `${run.stdout}`.split('\n').filter((l) => l.startsWith('word count in wasm'));
-if (run.status !== 0 || figures.length === 0) {
-  process.stderr.write(run.stdout + run.stderr);
-  process.exit(1);
-}
-for (const line of figures) console.log(line);
+runWasmBench('bench_word_count', 'word count in wasm');
