@@ -492,16 +492,23 @@ impl Checker {
     /// [`Self::join`] of the type an argument must have and the one it has, or the error
     /// "expected X, found Y" at the argument.
     fn join_expected(&mut self, expected: &Type, found: &Type, pos: usize) -> CResult<Type> {
-        match self.join(expected, found) {
+        self.join_or(expected, found, pos, |e, f| {
+            format!("expected {e}, found {f}")
+        })
+    }
+
+    /// [`Checker::join`] of `a` and `b`, or the error at `pos` that `why` words from the two
+    /// types as they are shown.
+    fn join_or(
+        &mut self,
+        a: &Type,
+        b: &Type,
+        pos: usize,
+        why: impl FnOnce(String, String) -> String,
+    ) -> CResult<Type> {
+        match self.join(a, b) {
             Ok(t) => Ok(t),
-            Err(()) => err(
-                pos,
-                format!(
-                    "expected {}, found {}",
-                    self.show(expected),
-                    self.show(found)
-                ),
-            ),
+            Err(()) => err(pos, why(self.show(a), self.show(b))),
         }
     }
 
@@ -687,19 +694,9 @@ impl Checker {
                 let cn = self.coerce(cn, &ct, &Type::Boolean, c.pos)?;
                 let (an, at) = self.infer(a)?;
                 let (bn, bt) = self.infer(b)?;
-                let t = match self.join(&at, &bt) {
-                    Ok(t) => t,
-                    Err(()) => {
-                        return err(
-                            b.pos,
-                            format!(
-                                "the two branches of this 'if' differ: {} and {}",
-                                self.show(&at),
-                                self.show(&bt)
-                            ),
-                        )
-                    }
-                };
+                let t = self.join_or(&at, &bt, b.pos, |a, b| {
+                    format!("the two branches of this 'if' differ: {a} and {b}")
+                })?;
                 let an = self.coerce(an, &at, &t, a.pos)?;
                 let bn = self.coerce(bn, &bt, &t, b.pos)?;
                 Ok((Node::If(Box::new(cn), Box::new(an), Box::new(bn)), t))
@@ -1016,20 +1013,12 @@ impl Checker {
             }
             BinOp::Arrow => Ok((Node::Tuple(vec![*l, *r]), Type::Tuple(vec![lt, rt]))),
             BinOp::Eq | BinOp::Ne => {
-                let t = match self.join(&lt, &rt) {
-                    Ok(t) => t,
-                    Err(()) => {
-                        return err(
-                            op_pos,
-                            format!(
-                                "'{}' compares values of one type, but these are {} and {}",
-                                op.symbol(),
-                                self.show(&lt),
-                                self.show(&rt)
-                            ),
-                        )
-                    }
-                };
+                let t = self.join_or(&lt, &rt, op_pos, |l, r| {
+                    format!(
+                        "'{}' compares values of one type, but these are {l} and {r}",
+                        op.symbol()
+                    )
+                })?;
                 let l = self.coerce(*l, &lt, &t, lhs.pos)?;
                 let r = self.coerce(*r, &rt, &t, rhs.pos)?;
                 Ok((
@@ -1122,19 +1111,9 @@ impl Checker {
                         let mut items = Vec::with_capacity(args.len());
                         for a in args {
                             let (n, at) = self.infer(a)?;
-                            t = match self.join(&t, &at) {
-                                Ok(t) => t,
-                                Err(()) => {
-                                    return err(
-                                        a.pos,
-                                        format!(
-                                            "the elements of a List share one type: expected {}, found {}",
-                                            self.show(&t),
-                                            self.show(&at)
-                                        ),
-                                    )
-                                }
-                            };
+                            t = self.join_or(&t, &at, a.pos, |e, f| {
+                                format!("the elements of a List share one type: expected {e}, found {f}")
+                            })?;
                             items.push((n, at, a.pos));
                         }
                         let nodes = items
@@ -1644,12 +1623,9 @@ impl Checker {
         // Two literals settle on Int; a literal beside a Double becomes a Double.
         let mut t = typed[0].1.clone();
         for (_, at, apos) in typed.iter().skip(1) {
-            t = match self.join(&t, at) {
-                Ok(t) => t,
-                Err(()) => {
-                    return err(*apos, format!("expected a number, found {}", self.show(at)))
-                }
-            };
+            t = self.join_or(&t, at, *apos, |_, f| {
+                format!("expected a number, found {f}")
+            })?;
         }
         let t = self.settle_literal(&t);
         match &t {
