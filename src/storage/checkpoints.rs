@@ -14,12 +14,12 @@
 //! and falls back to the newest one that is intact.
 
 use dstream_engine::{Snapshot, SnapshotError};
-use idb::TransactionMode;
+use idb::{ObjectStore, TransactionMode};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::Uint8Array;
 
-use super::{aborted, request_error, Storage, StorageError, Store};
+use super::{request_error, Storage, StorageError, Store};
 
 /// How many snapshots per pipeline stay on the time axis.
 pub const KEEP: usize = 6;
@@ -151,12 +151,9 @@ impl Storage {
         let key = snapshot_key(pipeline, batches_run);
         let index_key = pointer_key(pipeline);
         let fail = request_error("write", store, &key);
-        let tx = self
-            .db
-            .transaction(&[store.name()], TransactionMode::ReadWrite)
-            .map_err(&fail)?;
-        let os = tx.object_store(store.name()).map_err(&fail)?;
-        let written = async {
+        // One transaction: should any step fail, nothing of this write stays, and the last
+        // good snapshot remains the latest.
+        self.read_write("write", store, &key, async |os: &ObjectStore| {
             let found = os
                 .get(JsValue::from_str(&index_key))
                 .map_err(&fail)?
@@ -219,26 +216,12 @@ impl Storage {
                 gone.push(LEGACY_SESSION.to_owned());
             }
             for other in gone {
-                drop_slot(&os, &other, &fail).await?;
+                drop_slot(os, &other, &fail).await?;
             }
-            put_registry(&os, &registry, &fail).await?;
-            Ok::<_, StorageError>(index)
-        }
-        .await;
-        let index = match written {
-            Ok(index) => index,
-            Err(e) => {
-                // Nothing of this write may stay: the last good snapshot remains the latest.
-                let _ = tx.abort();
-                return Err(e);
-            }
-        };
-        let outcome = tx.commit().map_err(&fail)?.await.map_err(&fail)?;
-        if outcome.is_committed() {
+            put_registry(os, &registry, &fail).await?;
             Ok(index)
-        } else {
-            Err(aborted("write", store, &key, os.transaction().error()))
-        }
+        })
+        .await
     }
 
     /// The registry: pipelines with a slot, least recently used first.
@@ -276,12 +259,7 @@ impl Storage {
     ) -> Result<(), StorageError> {
         let store = Store::Snapshots;
         let fail = request_error("write", store, REGISTRY_KEY);
-        let tx = self
-            .db
-            .transaction(&[store.name()], TransactionMode::ReadWrite)
-            .map_err(&fail)?;
-        let os = tx.object_store(store.name()).map_err(&fail)?;
-        let written = async {
+        self.read_write("write", store, REGISTRY_KEY, async |os: &ObjectStore| {
             let found = os
                 .get(JsValue::from_str(REGISTRY_KEY))
                 .map_err(&fail)?
@@ -290,26 +268,11 @@ impl Storage {
             let mut registry = parse_registry(found)?;
             touch(&mut registry, pipeline).interval_ms = interval_ms;
             for other in evicted(&mut registry) {
-                drop_slot(&os, &other.key, &fail).await?;
+                drop_slot(os, &other.key, &fail).await?;
             }
-            put_registry(&os, &registry, &fail).await
-        }
-        .await;
-        if let Err(e) = written {
-            let _ = tx.abort();
-            return Err(e);
-        }
-        let outcome = tx.commit().map_err(&fail)?.await.map_err(&fail)?;
-        if outcome.is_committed() {
-            Ok(())
-        } else {
-            Err(aborted(
-                "write",
-                store,
-                REGISTRY_KEY,
-                os.transaction().error(),
-            ))
-        }
+            put_registry(os, &registry, &fail).await
+        })
+        .await
     }
 
     /// The kept snapshots of `pipeline`, oldest first.
@@ -341,18 +304,15 @@ impl Storage {
     pub async fn put_checkpoint_bytes(&self, key: &str, bytes: &[u8]) -> Result<(), StorageError> {
         let store = Store::Snapshots;
         let fail = request_error("write", store, key);
-        let tx = self
-            .db
-            .transaction(&[store.name()], TransactionMode::ReadWrite)
-            .map_err(&fail)?;
-        let os = tx.object_store(store.name()).map_err(&fail)?;
         let value: JsValue = Uint8Array::from(bytes).into();
-        os.put(&value, Some(&JsValue::from_str(key)))
-            .map_err(&fail)?
-            .await
-            .map_err(&fail)?;
-        tx.commit().map_err(&fail)?.await.map_err(&fail)?;
-        Ok(())
+        self.read_write("write", store, key, async |os: &ObjectStore| {
+            os.put(&value, Some(&JsValue::from_str(key)))
+                .map_err(&fail)?
+                .await
+                .map_err(&fail)?;
+            Ok(())
+        })
+        .await
     }
 
     /// Reads and checks one kept snapshot.
@@ -427,7 +387,7 @@ impl Storage {
 
 /// Deletes a pipeline's pointer and every snapshot it lists.
 async fn drop_slot(
-    os: &idb::ObjectStore,
+    os: &ObjectStore,
     pipeline: &str,
     fail: &impl Fn(idb::Error) -> StorageError,
 ) -> Result<(), StorageError> {
@@ -453,7 +413,7 @@ async fn drop_slot(
 }
 
 async fn put_registry(
-    os: &idb::ObjectStore,
+    os: &ObjectStore,
     registry: &[PipelineSlot],
     fail: &impl Fn(idb::Error) -> StorageError,
 ) -> Result<(), StorageError> {

@@ -12,7 +12,7 @@ pub use checkpoints::{
 pub use error::StorageError;
 
 use idb::builder::{DatabaseBuilder, ObjectStoreBuilder};
-use idb::{Database, Factory, TransactionMode};
+use idb::{Database, Factory, ObjectStore, TransactionMode};
 use wasm_bindgen::JsValue;
 
 /// The database the page uses; tests open their own names so they never touch it.
@@ -99,27 +99,46 @@ impl Storage {
         value: &serde_json::Value,
     ) -> Result<(), StorageError> {
         let fail = request_error("write", store, key);
+        let text = JsValue::from_str(&value.to_string());
+        self.read_write("write", store, key, async |os: &ObjectStore| {
+            os.put(&text, Some(&JsValue::from_str(key)))
+                .map_err(&fail)?
+                .await
+                .map_err(&fail)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Runs `body` on `store` in one read-write transaction and commits it. If `body` fails
+    /// the transaction is aborted, so nothing of it stays; if the browser aborts it instead
+    /// of committing (a full quota among others), the error says why. `action` and `key`
+    /// name what was being done in errors.
+    pub(super) async fn read_write<T>(
+        &self,
+        action: &'static str,
+        store: Store,
+        key: &str,
+        body: impl AsyncFnOnce(&ObjectStore) -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
+        let fail = request_error(action, store, key);
         let tx = self
             .db
             .transaction(&[store.name()], TransactionMode::ReadWrite)
             .map_err(&fail)?;
-        let object_store = tx.object_store(store.name()).map_err(&fail)?;
-        let text = JsValue::from_str(&value.to_string());
-        object_store
-            .put(&text, Some(&JsValue::from_str(key)))
-            .map_err(&fail)?
-            .await
-            .map_err(&fail)?;
+        let os = tx.object_store(store.name()).map_err(&fail)?;
+        let value = match body(&os).await {
+            Ok(value) => value,
+            Err(e) => {
+                let _ = tx.abort();
+                return Err(e);
+            }
+        };
         let outcome = tx.commit().map_err(&fail)?.await.map_err(&fail)?;
         if outcome.is_committed() {
-            Ok(())
+            Ok(value)
         } else {
-            Err(aborted(
-                "write",
-                store,
-                key,
-                object_store.transaction().error(),
-            ))
+            Err(aborted(action, store, key, os.transaction().error()))
         }
     }
 
@@ -136,18 +155,14 @@ impl Storage {
     /// Removes the record under `key` (nothing happens if there is none).
     pub async fn delete(&self, store: Store, key: &str) -> Result<(), StorageError> {
         let fail = request_error("delete", store, key);
-        let tx = self
-            .db
-            .transaction(&[store.name()], TransactionMode::ReadWrite)
-            .map_err(&fail)?;
-        let object_store = tx.object_store(store.name()).map_err(&fail)?;
-        object_store
-            .delete(JsValue::from_str(key))
-            .map_err(&fail)?
-            .await
-            .map_err(&fail)?;
-        tx.commit().map_err(&fail)?.await.map_err(&fail)?;
-        Ok(())
+        self.read_write("delete", store, key, async |os: &ObjectStore| {
+            os.delete(JsValue::from_str(key))
+                .map_err(&fail)?
+                .await
+                .map_err(&fail)?;
+            Ok(())
+        })
+        .await
     }
 
     /// The keys of every record in `store`, in IndexedDB's key order.
