@@ -57,16 +57,6 @@ pub(crate) fn of(c: &Checked) -> Shape {
 }
 
 impl Shape {
-    /// `AddInt` / `SubInt` on two `Int`s; `None` when this is not such a shape or the values
-    /// are not both `Int` (then the caller calls the closure).
-    #[inline]
-    pub fn int_op(&self, a: &Value, b: &Value) -> Option<i64> {
-        match (a, b) {
-            (Value::Int(x), Value::Int(y)) => self.ints(*x, *y),
-            _ => None,
-        }
-    }
-
     /// `AddInt` / `SubInt` on `a` and `b`; `None` for any other shape.
     #[inline]
     pub fn ints(&self, a: i64, b: i64) -> Option<i64> {

@@ -88,7 +88,7 @@ enum Rec<'s> {
     Val(Value),
     Piece(&'s str),
     Pair(Value, Value),
-    PiecePair(&'s str, Value),
+    PiecePair(&'s str, &'s Value),
 }
 
 impl Rec<'_> {
@@ -97,7 +97,7 @@ impl Rec<'_> {
             Rec::Val(v) => v.clone(),
             Rec::Piece(p) => Value::str(p),
             Rec::Pair(k, v) => Value::pair(k.clone(), v.clone()),
-            Rec::PiecePair(p, v) => Value::pair(Value::str(p), v.clone()),
+            Rec::PiecePair(p, v) => Value::pair(Value::str(p), (*v).clone()),
         }
     }
 
@@ -108,7 +108,7 @@ impl Rec<'_> {
             Rec::Val(v) => v,
             Rec::Piece(p) => pieces.piece(p),
             Rec::Pair(k, v) => Value::pair(k, v),
-            Rec::PiecePair(p, v) => Value::pair(pieces.piece(p), v),
+            Rec::PiecePair(p, v) => Value::pair(pieces.piece(p), v.clone()),
         }
     }
 }
@@ -167,13 +167,13 @@ impl Run<'_, '_> {
                 Rec::Val(v) => self.sink.push_owned(v),
                 Rec::Piece(p) => self.sink.push_str(p),
                 Rec::Pair(key, v) => self.sink.push_pair(key, v),
-                Rec::PiecePair(p, v) => self.sink.push_str_pair(p, &v),
+                Rec::PiecePair(p, v) => self.sink.push_str_pair(p, v),
             };
         };
         match (step, r) {
             (Step::Split(sep, _), Rec::Val(Value::Str(s))) => self.split(k, sep, &s),
             (Step::Split(sep, _), Rec::Piece(s)) => self.split(k, sep, s),
-            (Step::PairWith(c, _), Rec::Piece(p)) => self.emit(k, Rec::PiecePair(p, c.clone())),
+            (Step::PairWith(c, _), Rec::Piece(p)) => self.emit(k, Rec::PiecePair(p, c)),
             (Step::PairWith(c, _), r) => {
                 let r = r.into_value(&mut self.pieces);
                 self.emit(k, Rec::Pair(r, c.clone()))

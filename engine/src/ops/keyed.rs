@@ -109,10 +109,13 @@ impl<'f> Reducer<'f> {
     pub fn push_str_pair(&mut self, k: &str, v: &Value) -> Result<(), OpError> {
         match self.keying {
             Keying::Pair => match self.map.get_mut(&StrKey(k)) {
-                Some(acc) => match ints_in_place(acc, v, self.f) {
-                    true => Ok(()),
-                    false => combine(acc, v.clone(), self.f),
-                },
+                Some(acc) => {
+                    if ints_in_place(acc, v, self.f) {
+                        Ok(())
+                    } else {
+                        combine(acc, v.clone(), self.f)
+                    }
+                }
                 None => {
                     self.map.insert(Value::str(k), v.clone());
                     Ok(())
@@ -195,10 +198,9 @@ pub fn reduce_pairs<'a>(
 #[inline]
 fn fold_into(map: &mut KeyMap<Value>, k: &Value, v: &Value, f: &Func) -> Result<(), OpError> {
     if let Some(acc) = map.get_mut(k) {
-        *acc = match f.shape.int_op(acc, v) {
-            Some(n) => Value::Int(n),
-            None => call(f, &[acc.clone(), v.clone()])?,
-        };
+        if !ints_in_place(acc, v, f) {
+            *acc = call(f, &[acc.clone(), v.clone()])?;
+        }
     } else {
         map.insert(k.clone(), v.clone());
     }
