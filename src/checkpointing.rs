@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use dstream_engine::checkpoint::{pipeline_key, FORMAT_VERSION};
 use dstream_engine::fault::{Fault, FaultConfig, FaultLab, FaultReport, ReceiverMode};
-use dstream_engine::{Engine, PipelineSpec, Snapshot, SnapshotError, Value};
+use dstream_engine::{Engine, PipelineSpec, Snapshot, Value};
 use yew::Callback;
 
 use crate::state::{Action, Shared, State, SAMPLE_LIMIT};
@@ -594,7 +594,7 @@ impl State {
         let n = snapshot.batches_run;
         self.checkpoints.state_keys.insert(n, snapshot.state_keys());
         if self.worker.is_some() {
-            let idle = idle_engine(&snapshot, &spec).map_err(|e| e.to_string())?;
+            let idle = Engine::for_snapshot(&snapshot).map_err(|e| e.to_string())?;
             let bytes = (snapshot.to_bytes(), n);
             self.hand_over(idle, spec, bytes, None, HandoffCause::Restore);
         } else {
@@ -949,28 +949,6 @@ fn edit_replayed(n: u64, kept: &[String]) -> Status {
         batches(n),
         if kept.is_empty() { "no node".to_string() } else { kept.join(", ") }
     ))
-}
-
-/// A fresh engine of the snapshot's pipeline, refusing what `Engine::restore` refuses (an
-/// invalid pipeline, nodes that differ from the state's) without restoring the state.
-fn idle_engine(snapshot: &Snapshot, spec: &PipelineSpec) -> Result<Engine, SnapshotError> {
-    let engine = Engine::new(spec.clone()).map_err(SnapshotError::Spec)?;
-    if spec.nodes.len() != snapshot.nodes.len() {
-        return Err(SnapshotError::Mismatch(format!(
-            "the pipeline has {} nodes, the state {}",
-            spec.nodes.len(),
-            snapshot.nodes.len()
-        )));
-    }
-    for (i, (n, state)) in spec.nodes.iter().zip(&snapshot.nodes).enumerate() {
-        if n.id != state.id {
-            return Err(SnapshotError::Mismatch(format!(
-                "node {i} is `{}` in the pipeline but `{}` in the state",
-                n.id, state.id
-            )));
-        }
-    }
-    Ok(engine)
 }
 
 #[cfg(test)]

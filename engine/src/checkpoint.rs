@@ -495,11 +495,23 @@ impl Engine {
     /// The engine a snapshot describes: its next tick is the batch after the snapshot's last,
     /// and it computes exactly what the engine that took the snapshot would have.
     pub fn restore(snapshot: Snapshot) -> Result<Engine, SnapshotError> {
+        let mut engine = Engine::for_snapshot(&snapshot)?;
+        engine.batches_run = snapshot.batches_run;
+        for (i, state) in snapshot.nodes.into_iter().enumerate() {
+            engine.put_state(i, state);
+        }
+        Ok(engine)
+    }
+
+    /// A fresh engine of the snapshot's pipeline, once the snapshot is known to restore into
+    /// it (its pipeline key is its spec's, and its nodes are the pipeline's, in order); the
+    /// state is not put in. What [`Engine::restore`] refuses, this refuses with the same error.
+    pub fn for_snapshot(snapshot: &Snapshot) -> Result<Engine, SnapshotError> {
         let spec = PipelineSpec::from_json(&snapshot.spec_json)
             .map_err(|e| SnapshotError::Spec(vec![e]))?;
         // The key must be its own spec's: anything else was altered or mis-filed.
         snapshot.check_pipeline(&pipeline_key(&spec))?;
-        let mut engine = Engine::new(spec).map_err(SnapshotError::Spec)?;
+        let engine = Engine::new(spec).map_err(SnapshotError::Spec)?;
         if engine.plan.nodes.len() != snapshot.nodes.len() {
             return Err(SnapshotError::Mismatch(format!(
                 "the pipeline has {} nodes, the state {}",
@@ -507,15 +519,13 @@ impl Engine {
                 snapshot.nodes.len()
             )));
         }
-        engine.batches_run = snapshot.batches_run;
-        for (i, state) in snapshot.nodes.into_iter().enumerate() {
-            if engine.plan.nodes[i].id != state.id {
+        for (i, (node, state)) in engine.plan.nodes.iter().zip(&snapshot.nodes).enumerate() {
+            if node.id != state.id {
                 return Err(SnapshotError::Mismatch(format!(
                     "node {i} is `{}` in the pipeline but `{}` in the state",
-                    engine.plan.nodes[i].id, state.id
+                    node.id, state.id
                 )));
             }
-            engine.put_state(i, state);
         }
         Ok(engine)
     }
