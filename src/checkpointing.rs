@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use dstream_engine::checkpoint::{pipeline_key, FORMAT_VERSION};
 use dstream_engine::fault::{Fault, FaultConfig, FaultLab, FaultReport, ReceiverMode};
-use dstream_engine::{Engine, PipelineSpec, Snapshot, Value};
+use dstream_engine::{Engine, PipelineSpec, Snapshot, SnapshotError, Value};
 use yew::Callback;
 
 use crate::state::{Action, Shared, State, SAMPLE_LIMIT};
@@ -750,8 +750,9 @@ impl State {
         let Some(engine) = self.engine.as_ref() else {
             return;
         };
-        let bytes = engine.0.borrow().snapshot().to_bytes();
-        self.write_snapshot(self.batches_run, bytes);
+        let snapshot = engine.0.borrow().snapshot();
+        let bytes = snapshot.to_bytes();
+        self.write_snapshot(self.batches_run, bytes, Ok(snapshot));
     }
 
     /// The worker's snapshot arrived.
@@ -776,7 +777,8 @@ impl State {
                 }
                 return;
             }
-            self.write_snapshot(batches_run, bytes);
+            let snapshot = Snapshot::from_bytes(&bytes);
+            self.write_snapshot(batches_run, bytes, snapshot);
         }
     }
 
@@ -907,14 +909,21 @@ impl State {
         self.rebuild();
     }
 
-    fn write_snapshot(&mut self, batches_run: u64, bytes: Vec<u8>) {
+    /// Stores `bytes`, the snapshot after `batches_run` batches (`snapshot`: the same,
+    /// decoded, or why it does not decode), and gives the snapshot to the fault lab.
+    fn write_snapshot(
+        &mut self,
+        batches_run: u64,
+        bytes: Vec<u8>,
+        snapshot: Result<Snapshot, SnapshotError>,
+    ) {
         let Some(sink) = self.checkpoints.sink.clone() else {
             return;
         };
         let time_ms = batches_run * self.spec.batch_interval_ms;
         // Filed under the pipeline the snapshot names (the spec shown, unless it is damaged).
         let mut pipeline = self.pipeline_key();
-        if let Ok(snapshot) = Snapshot::from_bytes(&bytes) {
+        if let Ok(snapshot) = snapshot {
             self.checkpoints
                 .state_keys
                 .insert(batches_run, snapshot.state_keys());
