@@ -645,8 +645,6 @@ impl State {
         self.checkpoints.lab_generation = self.generation;
     }
 
-    /// After every recorded batch: writes a snapshot when the batch time is a multiple of
-    /// the interval (the worker's run asks the worker for it).
     /// Typed lines handed to the engine for the next batch.
     pub(crate) fn note_typed(&mut self, typed: &std::collections::BTreeMap<String, Vec<String>>) {
         for (node, lines) in typed {
@@ -714,6 +712,8 @@ impl State {
         }
     }
 
+    /// After every recorded batch: writes a snapshot when the batch time is a multiple of
+    /// the interval (the worker's run asks the worker for it).
     pub(crate) fn checkpoint_if_due(&mut self) {
         // Back before the rewound snapshot (a reset): edits restart from batch 0 again.
         if self
