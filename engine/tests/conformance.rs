@@ -2,12 +2,14 @@
 //! must give exactly what Apache Spark 4.3.0 gave, under `compare.py`'s rules.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use dstream_engine::Engine;
 use serde_json::Value as J;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
+mod support;
+
+use support::{conformance_cases as cases, corpus};
 
 /// `compare.py`'s canonical text: compact JSON, floats rounded to 12 significant digits.
 fn canon(x: &J) -> String {
@@ -155,32 +157,9 @@ fn compare(expected: &str, actual: &str) -> Vec<String> {
     problems
 }
 
-fn cases() -> Vec<PathBuf> {
-    let dir = Path::new(CORPUS).join("cases");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| {
-            panic!(
-                "the conformance corpus is missing at {}: {e}",
-                dir.display()
-            )
-        })
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    cases.sort();
-    assert!(
-        !cases.is_empty(),
-        "no conformance cases in {}",
-        dir.display()
-    );
-    cases
-}
-
 fn run_case(case: &Path) -> Result<(), String> {
     let name = case.file_stem().and_then(|s| s.to_str()).unwrap_or("?");
-    let expected_path = Path::new(CORPUS)
-        .join("expected")
-        .join(format!("{name}.jsonl"));
+    let expected_path = corpus().join("expected").join(format!("{name}.jsonl"));
     let expected = std::fs::read_to_string(&expected_path)
         .map_err(|e| format!("no expected file {}: {e}", expected_path.display()))?;
     let text = std::fs::read_to_string(case).map_err(|e| e.to_string())?;

@@ -2,10 +2,11 @@
 //! together, exactly the lines of an uninterrupted run, for every conformance case and every
 //! N; a damaged or foreign snapshot file exits 1 with a message naming the problem.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
+mod support;
+
+use support::conformance_cases as cases;
 
 fn replay(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_replay"))
@@ -23,17 +24,6 @@ fn ok(args: &[&str]) -> String {
     let (code, stdout, stderr) = replay(args);
     assert_eq!(code, 0, "replay {args:?}: {stderr}");
     stdout
-}
-
-fn cases() -> Vec<PathBuf> {
-    let dir = std::env::var("DSTREAM_CONFORMANCE_DIR").unwrap_or_else(|_| CORPUS.to_string());
-    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(&dir).join("cases"))
-        .expect("the conformance cases are there")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    v.sort();
-    v
 }
 
 fn temp(name: &str) -> String {

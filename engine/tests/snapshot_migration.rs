@@ -9,6 +9,8 @@
 //! `the_kept_v1_writer_reproduces_the_fixtures` checks byte for byte against the committed
 //! files).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use dstream_engine::checkpoint::{pipeline_key, FORMAT_VERSION};
@@ -168,15 +170,7 @@ fn a_version_3_header_is_refused_naming_3_and_2() {
 /// uninterrupted run.
 #[test]
 fn every_conformance_case_migrates_from_every_batch() {
-    let dir = std::env::var("DSTREAM_CONFORMANCE_DIR").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance").to_string()
-    });
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(Path::new(&dir).join("cases"))
-        .expect("the conformance cases are there")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    cases.sort();
+    let cases = support::conformance_cases();
     assert!(cases.len() >= 14, "found {} cases", cases.len());
     for path in cases {
         let json = std::fs::read_to_string(&path).expect("readable");

@@ -2,24 +2,13 @@
 //! batches, snapshotting (through bytes), restoring and running the rest prints exactly the
 //! lines of an uninterrupted run; and the same for random windowed/stateful pipelines.
 
-use std::path::{Path, PathBuf};
-
 use dstream_engine::{Engine, Snapshot, Value};
 use proptest::prelude::*;
 use serde_json::{json, Value as J};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/conformance");
+mod support;
 
-fn cases() -> Vec<PathBuf> {
-    let dir = std::env::var("DSTREAM_CONFORMANCE_DIR").unwrap_or_else(|_| CORPUS.to_string());
-    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(&dir).join("cases"))
-        .expect("the conformance cases are there")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    v.sort();
-    v
-}
+use support::conformance_cases as cases;
 
 fn lines(e: &mut Engine, ticks: u64) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
