@@ -21,18 +21,10 @@ fn now() -> f64 {
 }
 
 fn engine(pair_fn: &str) -> Engine {
-    let spec = serde_json::json!({
-        "version": 1,
-        "batch_interval_ms": 1000,
-        "nodes": [
-            {"id": "lines", "op": "generator", "kind": "words", "rate_per_s": 5000, "seed": 42},
-            {"id": "words", "op": "flatMap", "inputs": ["lines"], "fn": "line => line.split(\" \")"},
-            {"id": "pairs", "op": "map", "inputs": ["words"], "fn": pair_fn},
-            {"id": "counts", "op": "reduceByKeyAndWindow", "inputs": ["pairs"],
-             "fn": "_ + _", "inverse": "_ - _", "window_ms": 30_000, "slide_ms": 1000},
-            {"id": "out", "op": "foreachRDD", "inputs": ["counts"], "action": "count"}
-        ]
-    });
+    let mut spec: serde_json::Value =
+        serde_json::from_str(include_str!("../engine/benches/windowed_word_count.json"))
+            .expect("the benchmark's pipeline is JSON");
+    spec["nodes"][2]["fn"] = serde_json::json!(pair_fn);
     let mut e = Engine::from_json(&spec.to_string()).expect("valid");
     e.set_sample_limit(10);
     // Fill the window, then let the engine settle.

@@ -14,22 +14,14 @@ use serde_json::json;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Lines per second of the `words` generator (1 s batches), about 4.5 words per line.
-const RATE: u64 = 5_000;
+/// The benchmark's pipeline (also timed by the `word_count_rate` example and, in wasm, by
+/// the app's `tests/bench_word_count.rs`): 5 000 generated lines a second, about 4.5 words
+/// each, and a 30-batch window that `engine` resizes.
+const PIPELINE: &str = include_str!("windowed_word_count.json");
 
 fn engine(window_batches: u64) -> Engine {
-    let spec = json!({
-        "version": 1,
-        "batch_interval_ms": 1000,
-        "nodes": [
-            {"id": "lines", "op": "generator", "kind": "words", "rate_per_s": RATE, "seed": 42},
-            {"id": "words", "op": "flatMap", "inputs": ["lines"], "fn": "line => line.split(\" \")"},
-            {"id": "pairs", "op": "map", "inputs": ["words"], "fn": "w => (w, 1)"},
-            {"id": "counts", "op": "reduceByKeyAndWindow", "inputs": ["pairs"],
-             "fn": "_ + _", "inverse": "_ - _", "window_ms": window_batches * 1000, "slide_ms": 1000},
-            {"id": "out", "op": "foreachRDD", "inputs": ["counts"], "action": "count"}
-        ]
-    });
+    let mut spec: serde_json::Value = serde_json::from_str(PIPELINE).expect("the pipeline is JSON");
+    spec["nodes"][3]["window_ms"] = json!(window_batches * 1000);
     let mut e = match Engine::from_json(&spec.to_string()) {
         Ok(e) => e,
         Err(errs) => panic!("{errs:?}"),

@@ -1,4 +1,4 @@
-//! Windowed word count ticked by hand, printing words per second: a quick A/B companion to
+//! Windowed word count (the criterion benchmark's pipeline) ticked by hand, printing words per second: a quick A/B companion to
 //! the criterion benchmark (`cargo run --release -p dstream-engine --example word_count_rate
 //! -- [window_batches] [ticks] [pair_fn]`). `pair_fn` replaces `w => (w, 1)`, e.g. with
 //! `w => (w + "", 1)` to time the same work through the closures instead of the kernels.
@@ -15,18 +15,11 @@ fn main() {
     let window: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(30);
     let ticks: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
     let pair_fn = args.next().unwrap_or_else(|| "w => (w, 1)".into());
-    let spec = json!({
-        "version": 1,
-        "batch_interval_ms": 1000,
-        "nodes": [
-            {"id": "lines", "op": "generator", "kind": "words", "rate_per_s": 5000, "seed": 42},
-            {"id": "words", "op": "flatMap", "inputs": ["lines"], "fn": "line => line.split(\" \")"},
-            {"id": "pairs", "op": "map", "inputs": ["words"], "fn": pair_fn},
-            {"id": "counts", "op": "reduceByKeyAndWindow", "inputs": ["pairs"],
-             "fn": "_ + _", "inverse": "_ - _", "window_ms": window * 1000, "slide_ms": 1000},
-            {"id": "out", "op": "foreachRDD", "inputs": ["counts"], "action": "count"}
-        ]
-    });
+    let mut spec: serde_json::Value =
+        serde_json::from_str(include_str!("../benches/windowed_word_count.json"))
+            .expect("the benchmark's pipeline is JSON");
+    spec["nodes"][2]["fn"] = json!(pair_fn);
+    spec["nodes"][3]["window_ms"] = json!(window * 1000);
     let mut e = match Engine::from_json(&spec.to_string()) {
         Ok(e) => e,
         Err(errs) => panic!("{errs:?}"),
