@@ -7,10 +7,9 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::error::SpecError;
-use crate::lambda::{self, EvalError, Shape, Signature};
+use crate::lambda::{self, EvalError, Lambda, Shape, Signature};
 use crate::ops::join::JoinKind;
 use crate::ops::keyed::Keying;
-use crate::ops::map_with_state;
 use crate::ops::output::Action;
 use crate::rdd::{func, shaped, Func, DEFAULT_PARTITIONS};
 use crate::sources::generator::{Generator, Kind};
@@ -126,7 +125,7 @@ pub enum NodeOp {
     Window(WindowOp),
     UpdateStateByKey(Func, usize),
     /// `mapWithState`: the mapping function, `timeout_ms`, partitions.
-    MapWithState(Func, Option<u64>, usize),
+    MapWithState(Rc<Lambda>, Option<u64>, usize),
     Output {
         action: Action,
         accumulate: bool,
@@ -1023,9 +1022,8 @@ fn plan_node(
             match lambda::compile_with_state("mapWithState", &src, &s) {
                 Ok(l) => {
                     let mapped = l.result().clone();
-                    let func = map_with_state::mapping_func(Rc::new(l));
                     p(
-                        NodeOp::MapWithState(func, timeout, DEFAULT_PARTITIONS),
+                        NodeOp::MapWithState(Rc::new(l), timeout, DEFAULT_PARTITIONS),
                         mapped,
                         false,
                     )

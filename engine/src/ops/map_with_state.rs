@@ -13,45 +13,16 @@
 //! the batch's data, and the key is removed (Spark refuses to update or remove a timing-out
 //! state: the call fails).
 //!
-//! The op calls its function through the engine's plain [`Func`]: [`mapping_func`] packs the
-//! `State` into the arguments `[key, value, state: Option, timingOut]` and the result
-//! `(mapped, state: Option, updated, removed)`, so plans, checkpoints and fault recovery hold
-//! it like any other op's function.
-
-use std::rc::Rc;
+//! The plan holds the compiled function itself (a [`Lambda`] with a `State`), and each call
+//! gets a fresh [`StateImpl`] holding the key's state, which says afterwards whether the
+//! function updated or removed it.
 
 use crate::lambda::{Lambda, StateImpl};
-use crate::rdd::{func, pair, Func, KeyMap, OpError, Rdd};
+use crate::rdd::{pair, KeyMap, OpError, Rdd};
 use crate::value::Value;
 
 /// Spark's `DEFAULT_CHECKPOINT_DURATION_MULTIPLIER` for mapWithState's state stream.
 pub const FULL_SCAN_EVERY_SLIDES: u64 = 10;
-
-/// A compiled `(key, value, state: State[S]) => mapped` as the op's [`Func`].
-pub fn mapping_func(l: Rc<Lambda>) -> Func {
-    func(move |a: &[Value]| {
-        let (k, v, s, timing_out) = match a {
-            [k, v, Value::Opt(s), Value::Bool(t)] => (k, v, s, *t),
-            _ => {
-                return Err(crate::lambda::EvalError {
-                    message: "internal error: mapWithState's function called wrongly".into(),
-                })
-            }
-        };
-        let s = s.as_deref().cloned();
-        let mut state = match (timing_out, s) {
-            (true, Some(s)) => StateImpl::timing_out(s),
-            (_, s) => StateImpl::wrap(s),
-        };
-        let mapped = l.call_with_state(&[k.clone(), v.clone()], &mut state)?;
-        Ok(Value::tuple(vec![
-            mapped,
-            opt(state.get_option()),
-            Value::Bool(state.is_updated()),
-            Value::Bool(state.is_removed()),
-        ]))
-    })
-}
 
 fn opt(v: Option<Value>) -> Value {
     v.map_or_else(Value::none, Value::some)
@@ -67,39 +38,33 @@ struct Called {
 
 /// Calls `f` for `key` (value `None` when timing out); a failure names `record`.
 fn call_fn(
-    f: &Func,
+    f: &Lambda,
     key: &Value,
     value: Option<&Value>,
     state: Option<Value>,
     timing_out: bool,
     record: &Value,
 ) -> Result<Called, OpError> {
-    let args = [
-        key.clone(),
-        opt(value.cloned()),
-        opt(state),
-        Value::Bool(timing_out),
-    ];
+    let mut st = match (timing_out, state) {
+        (true, Some(s)) => StateImpl::timing_out(s),
+        (_, s) => StateImpl::wrap(s),
+    };
     let named = |message: String| OpError::on(std::slice::from_ref(record), message);
-    let r = f(&args).map_err(|e| {
-        if timing_out {
-            named(format!("{} (while the key was timing out)", e.message))
-        } else {
-            named(e.message)
-        }
-    })?;
-    match &r {
-        Value::Tuple(items) if items.len() == 4 => match (&items[1], &items[2], &items[3]) {
-            (Value::Opt(s), Value::Bool(updated), Value::Bool(removed)) => Ok(Called {
-                mapped: items[0].clone(),
-                state: s.as_deref().cloned(),
-                updated: *updated,
-                removed: *removed,
-            }),
-            _ => Err(named(format!("internal error: mapWithState got {r}"))),
-        },
-        _ => Err(named(format!("internal error: mapWithState got {r}"))),
-    }
+    let mapped = f
+        .call_with_state(&[key.clone(), opt(value.cloned())], &mut st)
+        .map_err(|e| {
+            if timing_out {
+                named(format!("{} (while the key was timing out)", e.message))
+            } else {
+                named(e.message)
+            }
+        })?;
+    Ok(Called {
+        mapped,
+        state: st.get_option(),
+        updated: st.is_updated(),
+        removed: st.is_removed(),
+    })
 }
 
 /// The mapped records of this batch and the new state (records `(key, state, updated_ms)`).
@@ -108,7 +73,7 @@ fn call_fn(
 pub fn map_with_state(
     prev: Option<&Rdd>,
     batch: &Rdd,
-    f: &Func,
+    f: &Lambda,
     time_ms: u64,
     timeout_ms: Option<u64>,
     full_scan: bool,
@@ -228,16 +193,14 @@ mod tests {
     }
 
     /// Spark's running sum; a timing-out key maps to its last sum.
-    fn running_sum() -> Func {
+    fn running_sum() -> Lambda {
         let sig = Signature {
             params: vec![Type::String, Type::option(Type::Int)],
             result: Type::Unknown,
         };
         let src = "(k, v, s) => { val sum = v.getOrElse(0) + s.getOption.getOrElse(0); \
                    if (!s.isTimingOut) s.update(sum); (k, sum) }";
-        mapping_func(Rc::new(
-            compile_with_state("mapWithState", src, &sig).expect("compiles"),
-        ))
+        compile_with_state("mapWithState", src, &sig).expect("compiles")
     }
 
     #[test]
