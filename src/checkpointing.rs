@@ -762,11 +762,8 @@ impl State {
         } = reply
         {
             if let Some(fault) = self.checkpoints.pending_kill.take() {
-                let restored = Snapshot::from_bytes(&bytes)
-                    .map_err(|e| e.to_string())
-                    .and_then(|s| Engine::restore(s).map_err(|e| e.to_string()));
-                match restored {
-                    Ok(engine) => {
+                match crate::worker_protocol::restore(&bytes, None) {
+                    Ok((engine, _)) => {
                         let spec = self.spec.clone();
                         self.install_engine(engine, spec);
                         self.batches_run = batches_run;
@@ -837,17 +834,8 @@ impl State {
         let Some(h) = self.checkpoints.handoff.take() else {
             return;
         };
-        let restored = Snapshot::from_bytes(&h.bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|s| {
-                match h.edited {
-                    Some(spec) => Engine::restore_with(s, spec).map(|(e, _)| e),
-                    None => Engine::restore(s),
-                }
-                .map_err(|e| e.to_string())
-            });
-        match restored {
-            Ok(engine) => {
+        match crate::worker_protocol::restore(&h.bytes, h.edited) {
+            Ok((engine, _)) => {
                 let spec = self.spec.clone();
                 self.install_engine(engine, spec);
                 self.batches_run = h.batches_run;

@@ -167,7 +167,11 @@ impl EngineHost {
             } => {
                 self.generation = generation;
                 self.engine = None;
-                match restore(&bytes, spec.as_deref()) {
+                let edited = spec
+                    .map(|json| dstream_engine::PipelineSpec::from_json(&json))
+                    .transpose()
+                    .map_err(|e| e.to_string());
+                match edited.and_then(|edited| restore(&bytes, edited)) {
                     Ok((mut engine, kept)) => {
                         engine.set_sample_limit(sample_limit);
                         if let Some(now) = self.stopwatch {
@@ -264,22 +268,19 @@ impl EngineHost {
     }
 }
 
-/// The engine a `Restore` asks for: the snapshot's own run, or (with `spec`) the snapshot
-/// rewound under an edited pipeline, with the nodes that kept their state.
-fn restore(
+/// The engine a `Restore` asks for (in the worker, or on the page when the worker is gone):
+/// the snapshot's own run, or (with `edited`) the snapshot rewound under an edited pipeline,
+/// with the nodes that kept their state.
+pub(crate) fn restore(
     bytes: &[u8],
-    spec: Option<&str>,
+    edited: Option<dstream_engine::PipelineSpec>,
 ) -> Result<(dstream_engine::Engine, Vec<String>), String> {
     let snapshot = dstream_engine::Snapshot::from_bytes(bytes).map_err(|e| e.to_string())?;
-    match spec {
-        None => dstream_engine::Engine::restore(snapshot)
-            .map(|e| (e, Vec::new()))
-            .map_err(|e| e.to_string()),
-        Some(json) => {
-            let spec = dstream_engine::PipelineSpec::from_json(json).map_err(|e| e.to_string())?;
-            dstream_engine::Engine::restore_with(snapshot, spec).map_err(|e| e.to_string())
-        }
+    match edited {
+        None => dstream_engine::Engine::restore(snapshot).map(|e| (e, Vec::new())),
+        Some(spec) => dstream_engine::Engine::restore_with(snapshot, spec),
     }
+    .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
