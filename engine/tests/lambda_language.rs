@@ -17,6 +17,14 @@ fn ok(src: &str, s: &Signature) -> Lambda {
     compile(src, s).unwrap_or_else(|e| panic!("{src:?} should compile: {e}"))
 }
 
+/// `src` compiled against `s` and called on `args`.
+fn call(src: &str, s: &Signature, args: &[Value]) -> Value {
+    match ok(src, s).call(args) {
+        Ok(v) => v,
+        Err(e) => panic!("{src}: {e}"),
+    }
+}
+
 fn error(src: &str, s: &Signature) -> LambdaError {
     match compile(src, s) {
         Ok(l) => panic!("{src:?} should not compile, got {l:?}"),
@@ -91,21 +99,19 @@ fn lambdas_take_the_shapes_learners_type() {
     assert_eq!(int("_ => 5", 7), "5");
     let add = sig(vec![Type::Int, Type::Int], Type::Int);
     assert_eq!(
-        ok("(x, y) => x + y", &add)
-            .call(&[Value::Int(2), Value::Int(3)])
-            .unwrap(),
+        call("(x, y) => x + y", &add, &[Value::Int(2), Value::Int(3)]),
         Value::Int(5)
     );
     assert_eq!(
-        ok("_ - _", &add)
-            .call(&[Value::Int(2), Value::Int(3)])
-            .unwrap(),
+        call("_ - _", &add, &[Value::Int(2), Value::Int(3)]),
         Value::Int(-1)
     );
     assert_eq!(
-        ok("(a: Long, b: Long) => a * b", &add)
-            .call(&[Value::Int(2), Value::Int(3)])
-            .unwrap(),
+        call(
+            "(a: Long, b: Long) => a * b",
+            &add,
+            &[Value::Int(2), Value::Int(3)]
+        ),
         Value::Int(6)
     );
     assert_eq!(string("_.split(\" \")", "a b"), "List(a, b)");
@@ -307,12 +313,7 @@ fn results_are_inferred_for_the_planners_signatures() {
     );
 
     let window_filter = sig(vec![kv_type()], Type::Boolean);
-    assert!(
-        ok("kv => kv._2 > 0", &window_filter)
-            .call(&[kv("a", 1)])
-            .unwrap()
-            == Value::Bool(true)
-    );
+    assert!(call("kv => kv._2 > 0", &window_filter, &[kv("a", 1)]) == Value::Bool(true));
 }
 
 #[test]
@@ -435,15 +436,19 @@ fn ints_widen_to_doubles_where_scala_widens() {
     assert_eq!(int("x => x == 1.0", 1), "true");
     let reduce = sig(vec![Type::Double, Type::Double], Type::Double);
     assert_eq!(
-        ok("(a, b) => 0", &reduce)
-            .call(&[Value::Double(1.0), Value::Double(2.0)])
-            .unwrap(),
+        call(
+            "(a, b) => 0",
+            &reduce,
+            &[Value::Double(1.0), Value::Double(2.0)]
+        ),
         Value::Double(0.0)
     );
     assert_eq!(
-        ok("(a, b) => a.toInt", &reduce)
-            .call(&[Value::Double(1.5), Value::Double(2.0)])
-            .unwrap(),
+        call(
+            "(a, b) => a.toInt",
+            &reduce,
+            &[Value::Double(1.5), Value::Double(2.0)]
+        ),
         Value::Double(1.0)
     );
 }
