@@ -51,6 +51,8 @@ impl fmt::Display for Type {
             Type::Double => f.write_str("Double"),
             Type::Boolean => f.write_str("Boolean"),
             Type::String => f.write_str("String"),
+            // The empty tuple is Scala's `Unit` (what `state.update(s)` gives).
+            Type::Tuple(ts) if ts.is_empty() => f.write_str("Unit"),
             Type::Tuple(ts) => {
                 f.write_str("(")?;
                 for (i, t) in ts.iter().enumerate() {
@@ -80,6 +82,10 @@ mod tests {
             Type::list(Type::option(Type::Tuple(vec![Type::Int, Type::Double]))),
         );
         assert_eq!(t.to_string(), "(String, List[Option[(Int, Double)]])");
+        assert_eq!(
+            Type::list(Type::Tuple(Vec::new())).to_string(),
+            "List[Unit]"
+        );
     }
 }
 

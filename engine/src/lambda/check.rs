@@ -340,20 +340,6 @@ fn suggestion(name: &str, candidates: &[&str]) -> String {
     }
 }
 
-/// `t` as Scala writes it, with `Unit` for the empty tuple.
-fn scala_name(t: &Type) -> String {
-    match t {
-        Type::Tuple(ts) if ts.is_empty() => "Unit".into(),
-        Type::Tuple(ts) => format!(
-            "({})",
-            ts.iter().map(scala_name).collect::<Vec<_>>().join(", ")
-        ),
-        Type::List(t) => format!("List[{}]", scala_name(t)),
-        Type::Option(t) => format!("Option[{}]", scala_name(t)),
-        t => t.to_string(),
-    }
-}
-
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
@@ -413,7 +399,7 @@ impl Checker {
 
     /// A type as an error message shows it (`()` is `Unit`).
     fn show(&self, t: &Type) -> String {
-        scala_name(&self.finish(t))
+        self.finish(t).to_string()
     }
 
     fn occurs(&self, v: u32, t: &Type) -> bool {
