@@ -201,12 +201,7 @@ impl Storage {
                     .map_err(&fail)?;
             }
             // 4. and the registry: this pipeline written last, the oldest slots evicted.
-            let found = os
-                .get(JsValue::from_str(REGISTRY_KEY))
-                .map_err(&fail)?
-                .await
-                .map_err(&fail)?;
-            let mut registry = parse_registry(found)?;
+            let mut registry = read_registry(os, &fail).await?;
             let first_write = registry.iter().all(|s| s.written == 0);
             let seq = registry.iter().map(|s| s.written).max().unwrap_or(0) + 1;
             touch(&mut registry, pipeline).written = seq;
@@ -260,12 +255,7 @@ impl Storage {
         let store = Store::Snapshots;
         let fail = request_error("write", store, REGISTRY_KEY);
         self.read_write("write", store, REGISTRY_KEY, async |os: &ObjectStore| {
-            let found = os
-                .get(JsValue::from_str(REGISTRY_KEY))
-                .map_err(&fail)?
-                .await
-                .map_err(&fail)?;
-            let mut registry = parse_registry(found)?;
+            let mut registry = read_registry(os, &fail).await?;
             touch(&mut registry, pipeline).interval_ms = interval_ms;
             for other in evicted(&mut registry) {
                 drop_slot(os, &other.key, &fail).await?;
@@ -410,6 +400,19 @@ async fn drop_slot(
             .map_err(fail)?;
     }
     Ok(())
+}
+
+/// The registry, read inside a write's transaction.
+async fn read_registry(
+    os: &ObjectStore,
+    fail: &impl Fn(idb::Error) -> StorageError,
+) -> Result<Vec<PipelineSlot>, StorageError> {
+    let found = os
+        .get(JsValue::from_str(REGISTRY_KEY))
+        .map_err(fail)?
+        .await
+        .map_err(fail)?;
+    parse_registry(found)
 }
 
 async fn put_registry(
