@@ -980,20 +980,20 @@ mod tests {
         v
     }
 
+    /// The page's engine's snapshot now, as bytes.
+    fn snapshot_bytes(s: &State) -> Vec<u8> {
+        let engine = s.engine.as_ref().expect("runs");
+        let bytes = engine.0.borrow().snapshot().to_bytes();
+        bytes
+    }
+
     #[test]
     fn a_restored_snapshot_continues_and_an_edit_after_it_replays_from_its_batch() {
         let mut s = Rc::new(state());
         for _ in 0..4 {
             s = tick(s);
         }
-        let bytes = s
-            .engine
-            .as_ref()
-            .expect("runs")
-            .0
-            .borrow()
-            .snapshot()
-            .to_bytes();
+        let bytes = snapshot_bytes(&s);
         let mut whole = s.clone();
         for _ in 0..2 {
             whole = tick(whole);
@@ -1149,14 +1149,7 @@ mod tests {
                 tick(s)
             };
             let s = typed(Rc::new(State::with_spec(spec.clone(), None)), "a b");
-            let bytes = s
-                .engine
-                .as_ref()
-                .expect("runs")
-                .0
-                .borrow()
-                .snapshot()
-                .to_bytes();
+            let bytes = snapshot_bytes(&s);
             let mut restored = (*s).clone();
             restored.restore_bytes(&bytes).expect("restores");
             let s = reduce(
