@@ -3,7 +3,8 @@
 # prints one line per tool. Sourced by scripts/serve.sh and scripts/test.sh:
 #
 #   source scripts/setup.sh            # build tools: wasm target, trunk, wasm-bindgen, npm tools
-#   SETUP_BROWSER=1 source scripts/setup.sh   # also Chromium + chromedriver (for the tests)
+#   SETUP_BROWSER=1 source scripts/setup.sh   # also Chromium + chromedriver and Firefox ESR +
+#                                             # geckodriver (for the tests)
 #
 # A warm machine skips every install. A broken environment gets one line saying what to do.
 
@@ -11,9 +12,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
 
 TRUNK_VERSION="0.21.14"
+# geckodriver from crates.io (Mozilla's WebDriver for Firefox; no binary download).
+GECKODRIVER_VERSION="0.37.1"
 SETUP_LOGS="$ROOT/target/setup"
 CHROMIUM_BIN="${CHROMIUM:-/usr/bin/chromium}"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+FIREFOX_BIN="${FIREFOX:-/usr/bin/firefox-esr}"
+export FIREFOX="$FIREFOX_BIN"
+GECKODRIVER_BIN="${GECKODRIVER_BIN:-$HOME/.cargo/bin/geckodriver}"
 # trunk would otherwise ask crates.io whether it is the newest release.
 export TRUNK_SKIP_VERSION_CHECK=true
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -100,7 +106,7 @@ fi
 [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $WASM_BINDGEN_VERSION" ] ||
   setup_die "\`wasm-bindgen\` on PATH is $(command -v wasm-bindgen || echo missing), not $WASM_BINDGEN_VERSION: put ~/.cargo/bin first on PATH or remove the other copy"
 
-# --- npm: binaryen (wasm-opt for trunk) and playwright-core (e2e tests) ----------------------
+# --- npm: binaryen (wasm-opt for trunk), playwright-core (e2e tests), rxjs (a bench) -------
 npm_ok() {
   node -e '
     const deps = require("./package.json").devDependencies;
@@ -111,11 +117,11 @@ npm_ok() {
     }' 2>/dev/null
 }
 if npm_ok; then
-  setup_say "npm tools: binaryen, playwright-core (already installed)"
+  setup_say "npm tools: binaryen, playwright-core, rxjs (already installed)"
 else
   setup_run npm-ci "Check that npm can reach its registry." npm ci --no-audit --no-fund
   npm_ok || setup_die "node_modules does not match package.json after npm ci: run \`npm install\` and commit package-lock.json"
-  setup_say "npm tools: binaryen, playwright-core (installed in ${SETUP_ELAPSED}s)"
+  setup_say "npm tools: binaryen, playwright-core, rxjs (installed in ${SETUP_ELAPSED}s)"
 fi
 opt_found="$(wasm-opt --version 2>/dev/null | cut -d' ' -f3)"
 [ "version_$opt_found" = "$WASM_OPT_VERSION" ] ||
@@ -145,6 +151,29 @@ if [ -n "${SETUP_BROWSER:-}" ]; then
   else
     setup_die "Chromium is missing at $CHROMIUM_BIN (or chromedriver at $CHROMEDRIVER): install Chromium and a matching chromedriver, or set CHROMIUM and CHROMEDRIVER"
   fi
+  if [ -x "$FIREFOX_BIN" ]; then
+    setup_say "firefox-esr (already installed)"
+  elif command -v apt-get >/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+    setup_run apt-update "Run as root, or install firefox-esr by hand." \
+      $sudo apt-get update
+    setup_run apt-firefox "Install it by hand: apt-get install firefox-esr" \
+      env DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y firefox-esr
+    setup_say "firefox-esr (installed with apt in ${SETUP_ELAPSED}s)"
+  else
+    setup_die "Firefox is missing at $FIREFOX_BIN: install Firefox ESR, or set FIREFOX"
+  fi
+  if [ "$("$GECKODRIVER_BIN" --version 2>/dev/null | head -n 1 | cut -d' ' -f2)" = "$GECKODRIVER_VERSION" ]; then
+    setup_say "geckodriver $GECKODRIVER_VERSION (already installed)"
+  else
+    setup_say "geckodriver $GECKODRIVER_VERSION: installing with cargo install --locked (about 3-4 min cold)"
+    setup_run geckodriver-install "Install it by hand: cargo install --locked geckodriver@$GECKODRIVER_VERSION" \
+      cargo install --locked "geckodriver@$GECKODRIVER_VERSION"
+    setup_say "geckodriver $GECKODRIVER_VERSION (installed in ${SETUP_ELAPSED}s)"
+  fi
+  export GECKODRIVER_BIN
+  setup_say "$("$FIREFOX_BIN" --version 2>/dev/null | head -n 1), geckodriver $GECKODRIVER_VERSION"
   # (Debian's launcher script may complain on stderr about /dev/shm; that is harmless.)
   browser_version="$("$CHROMIUM_BIN" --version 2>/dev/null | head -n 1)"
   browser_major="$(printf '%s' "$browser_version" | grep -oE '[0-9]+' | head -n 1)"

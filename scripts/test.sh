@@ -2,10 +2,14 @@
 # Runs every test: installs what is missing (scripts/setup.sh, Chromium included), then
 #   1. native tests       cargo test --workspace
 #   2. conformance        the replay CLI against real-Spark outputs (shared/conformance)
-#   3. browser tests      tests/*.rs through wasm-bindgen-test-runner in headless Chromium
+#   +  spark              the exported PySpark and Scala programs run on real Spark 4.3.0
+#                         (scripts/test-spark.sh; pyspark from PyPI into a venv when missing)
+#   3. browser tests      tests/*.rs through wasm-bindgen-test-runner in headless Chromium,
+#                         then the same binaries in headless Firefox
 #   +  lint               cargo fmt --check, cargo clippy -D warnings (native and wasm)
-#   4. app build          trunk build --release (offline)
-#   5. end-to-end tests   tests/e2e/*.test.mjs: the built page in Chromium via playwright-core
+#   4. app build          trunk build --release --cargo-profile web (offline)
+#   5. end-to-end tests   tests/e2e/*.test.mjs: the built page in Chromium via playwright-core,
+#                         and a smoke test in Firefox through geckodriver
 # Every step runs even if an earlier one fails; the output ends with a verdict and then each
 # runner's own summary lines, and the exit status is non-zero if any step failed or no browser test ran.
 set -uo pipefail
@@ -102,15 +106,28 @@ else
   printf '\n==> conformance: %s\n' "${NOTE[conformance]}"
 fi
 
-# 3. Browser tests: tests/*.rs in headless Chromium via chromedriver.
+# The code the page and the CLI export, run on Spark itself and compared with the engine's lines.
+run_step spark "exported programs on real Spark 4.3.0: scripts/test-spark.sh" bash "$ROOT/scripts/test-spark.sh"
+
+# 3. Browser tests: tests/*.rs in headless Chromium via chromedriver, then in headless Firefox
+#    via geckodriver (the runner takes GECKODRIVER before CHROMEDRIVER when both are set).
 run_step browser "browser tests: cargo test --target wasm32-unknown-unknown (headless Chromium)" \
-  cargo test -p dstream-playground --target wasm32-unknown-unknown --no-fail-fast
+  env -u GECKODRIVER cargo test -p dstream-playground --target wasm32-unknown-unknown --no-fail-fast
 BROWSER_PASSED="$(browser_tests_passed "$LOGS/browser.log")"
 if [ "$BROWSER_PASSED" -eq 0 ]; then
   STATUS[browser]=FAIL
   NOTE[browser]="no browser test ran in Chromium (check CHROMEDRIVER and wasm_bindgen_test_configure!(run_in_browser))"
 else
   NOTE[browser]="$BROWSER_PASSED tests passed inside Chromium"
+fi
+run_step firefox "browser tests again in headless Firefox (geckodriver)" \
+  env GECKODRIVER="$GECKODRIVER_BIN" cargo test -p dstream-playground --target wasm32-unknown-unknown --no-fail-fast
+FIREFOX_PASSED="$(browser_tests_passed "$LOGS/firefox.log")"
+if [ "$FIREFOX_PASSED" -eq 0 ]; then
+  STATUS[firefox]=FAIL
+  NOTE[firefox]="no browser test ran in Firefox (check GECKODRIVER and $FIREFOX)"
+else
+  NOTE[firefox]="$FIREFOX_PASSED tests passed inside Firefox"
 fi
 
 # Style: rustfmt, and clippy with warnings as errors, natively and for the page's wasm code.
@@ -122,10 +139,10 @@ lint() {
 run_step lint "lint: cargo fmt --check, cargo clippy -D warnings (native and wasm)" lint
 
 # 4 + 5. Build the page with trunk, then drive it end to end.
-run_step build "app build: trunk build --release (offline)" trunk build --release
+run_step build "app build: trunk build --release --cargo-profile web (offline)" trunk build --release --cargo-profile web
 if [ "${STATUS[build]}" = PASS ]; then
   run_step e2e "end-to-end tests: node --test tests/e2e/ (playwright-core + Chromium)" \
-    node --test --test-reporter=spec tests/e2e/
+    env GECKODRIVER="$GECKODRIVER_BIN" node --test --test-reporter=spec tests/e2e/
   if ! grep -qE '^ℹ tests [1-9]' "$LOGS/e2e.log"; then
     STATUS[e2e]=FAIL
     NOTE[e2e]="no end-to-end test ran"
@@ -152,6 +169,7 @@ for id in "${STEPS[@]}"; do
   case "$id" in
     native | browser) lines="$(cargo_summaries "$log")" ;;
     conformance) lines="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | sed 's/^/  /')" ;;
+    spark) lines="$(grep -E '^(spark: |FAIL )' "$log" | sed 's/^/  /')" ;;
     lint) [ "${STATUS[$id]}" != PASS ] || lines="  rustfmt: no diff; clippy -D warnings: no warning (native, wasm32)" ;;
     build) lines="$(grep -E 'success|ERROR' "$log" | tail -n 1 | sed 's/^/  /')" ;;
     e2e) lines="$(grep -E '^ℹ (tests|pass|fail|cancelled|skipped) ' "$log" | sed 's/^/  /')" ;;

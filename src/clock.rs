@@ -3,6 +3,20 @@
 
 use gloo_timers::future::TimeoutFuture;
 
+/// The page's clock in milliseconds (`performance.now()`); 0 outside a browser.
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
 /// The slowest playback speed the page offers (a quarter of real time).
 pub const MIN_SPEED: f64 = 0.25;
 /// The fastest playback speed the page offers (ten batches per batch interval).
@@ -62,6 +76,21 @@ pub fn tick_delay_ms(batch_interval_ms: u64, speed: f64) -> u32 {
         u32::MAX
     } else {
         delay as u32
+    }
+}
+
+/// `4000` → `4 s`, `500` → `500 ms`, `3600000` → `1 h`.
+pub fn duration(ms: u64) -> String {
+    if ms >= 3_600_000 && ms.is_multiple_of(3_600_000) {
+        format!("{} h", ms / 3_600_000)
+    } else if ms >= 60_000 && ms.is_multiple_of(60_000) {
+        format!("{} min", ms / 60_000)
+    } else if ms >= 1000 && ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else if ms >= 1000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else {
+        format!("{ms} ms")
     }
 }
 

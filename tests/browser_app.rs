@@ -1,10 +1,12 @@
 //! Browser test: the root component renders the page a learner sees (header, gallery, one set
-//! of controls, the DAG) and its step button runs the engine, compiled to wasm, in this page.
+//! of controls, the DAG) and its step button runs the engine (the worker's host, here in
+//! process behind the page's link).
 #![cfg(target_arch = "wasm32")]
 
 mod ui_support;
 
-use dstream_playground::app::App;
+use dstream_playground::app::{App, AppProps};
+use dstream_playground::sim::InProcessLink;
 use ui_support::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -23,7 +25,10 @@ async fn counter_reaches(root: &web_sys::Element, n: &str) {
 
 #[wasm_bindgen_test]
 async fn the_page_is_the_playground_with_one_set_of_controls() {
-    let root = mount::<App>(()).await;
+    let root = mount::<App>(AppProps {
+        connect: InProcessLink::connect,
+    })
+    .await;
     assert_eq!(text(&root, "h1"), "DStream Playground");
     let page = root.text_content().unwrap_or_default();
     assert!(page.contains("micro-batch"), "tagline missing: {page}");
@@ -64,7 +69,10 @@ async fn the_page_is_the_playground_with_one_set_of_controls() {
 
 #[wasm_bindgen_test]
 async fn stepping_runs_the_engine_and_the_window_prints_what_spark_prints() {
-    let root = mount::<App>(()).await;
+    let root = mount::<App>(AppProps {
+        connect: InProcessLink::connect,
+    })
+    .await;
     assert_eq!(text(&root, "[data-testid=batch-counter]"), "0");
     fire(&one(&root, "[data-testid=step]"), "click");
     counter_reaches(&root, "1").await;

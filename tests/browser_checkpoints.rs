@@ -1,19 +1,20 @@
-//! Browser test: checkpoint snapshots through real IndexedDB in Chromium: written, read back
-//! and continued; a corrupted, truncated or unknown-version snapshot is named and the last
-//! good one used; a version-1 snapshot is migrated and the app continues from it; a refused
-//! write leaves the last good snapshot the latest; only the newest kept; one slot per
-//! pipeline, a bounded number of them, each with its kept interval.
+//! Browser test: checkpoints through real IndexedDB in the browser, with the page's own run
+//! model (reducer, worker host in process, `storage::serve`): written, recovered on reload
+//! and continued like an uninterrupted run; a corrupted, truncated or unknown-version
+//! snapshot is named and the last good one used; a version-1 snapshot is migrated and the
+//! run continues; a refused write leaves the last good snapshot the latest; only the newest
+//! kept; one slot per pipeline, a bounded number of them, each with its kept interval;
+//! Reset deletes the pipeline's checkpoints.
 #![cfg(target_arch = "wasm32")]
 
-use std::rc::Rc;
+mod ui_support;
 
 use dstream_engine::checkpoint::pipeline_key;
-use dstream_engine::{Engine, PipelineSpec, Snapshot};
-use dstream_playground::checkpointing::{CheckpointAction, Status};
-use dstream_playground::state::{Action, Shared, State};
-use dstream_playground::storage::{snapshot_key, Recovery, Storage, KEEP, MAX_PIPELINES};
+use dstream_engine::{Engine, PipelineSpec};
+use dstream_playground::state::{Action, CheckpointAction, State, Status};
+use dstream_playground::storage::{snapshot_key, Storage, KEEP, MAX_PIPELINES};
+use ui_support::Page;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -49,64 +50,78 @@ async fn fresh_db(name: &str) -> Storage {
     Storage::open(name).await.expect("open")
 }
 
-/// Writes snapshots after batches 2 and 4; returns the storage and the two snapshots.
-async fn two_checkpoints(db: &str) -> (Storage, Snapshot, Snapshot) {
-    let storage = fresh_db(db).await;
-    let mut e = engine();
-    lines(&mut e, 2);
-    let s2 = e.snapshot();
-    storage
-        .write_checkpoint(&wc(), 2, 2000, &s2.to_bytes())
-        .await
-        .expect("write 2");
-    lines(&mut e, 2);
-    let s4 = e.snapshot();
-    let index = storage
-        .write_checkpoint(&wc(), 4, 4000, &s4.to_bytes())
-        .await
-        .expect("write 4");
+/// The gallery's first example, as the page opens it, checkpointing every 2 batches for 6
+/// batches: its snapshots after batches 2, 4 and 6 are in IndexedDB `db`.
+async fn six_batches(db: &str) -> (Page, String) {
+    fresh_db(db).await.close();
+    let mut page = Page::open(db).await;
+    page.act(Action::Checkpoint(CheckpointAction::SetInterval(Some(
+        2000,
+    ))))
+    .await;
+    page.step(6).await;
+    let slot = page.state.checkpoints.pipeline.clone();
+    let storage = Storage::open(db).await.expect("open");
+    let kept = storage.checkpoints(&slot).await.expect("index");
+    storage.close();
     assert_eq!(
-        index.iter().map(|m| m.batches_run).collect::<Vec<_>>(),
-        [2, 4]
+        kept.iter().map(|m| m.batches_run).collect::<Vec<_>>(),
+        [2, 4, 6]
     );
-    (storage, s2, s4)
+    (page, slot)
+}
+
+/// The same example, never interrupted, after `n` batches.
+async fn uninterrupted(n: usize) -> Vec<String> {
+    let db = "test-ckpt-uninterrupted";
+    fresh_db(db).await.close();
+    let mut page = Page::open(db).await;
+    page.step(n).await;
+    page.printed("out")
+}
+
+fn info(s: &State) -> String {
+    match &s.checkpoints.status {
+        Some(Status::Info(t)) => t.clone(),
+        other => panic!("an info status, got {other:?}"),
+    }
+}
+
+fn error(s: &State) -> String {
+    match &s.checkpoints.status {
+        Some(Status::Error(t)) => t.clone(),
+        other => panic!("an error status, got {other:?}"),
+    }
 }
 
 #[wasm_bindgen_test]
-async fn a_written_snapshot_reads_back_and_continues_like_an_uninterrupted_run() {
-    let (storage, _, s4) = two_checkpoints("test-ckpt-roundtrip").await;
-    let Recovery::Restored {
-        meta,
-        snapshot,
-        skipped,
-    } = storage.get_or_create(&wc()).await
-    else {
-        panic!("a checkpoint exists");
-    };
-    assert!(skipped.is_empty(), "{skipped:?}");
-    assert_eq!((meta.batches_run, meta.time_ms), (4, 4000));
-    assert_eq!(snapshot, s4);
-    let mut restored = Engine::restore(snapshot).expect("restore");
-    let mut whole = engine();
-    let all = lines(&mut whole, 8);
-    let mut got = lines(&mut engine(), 4);
-    got.extend(lines(&mut restored, 4));
-    assert_eq!(got, all);
-    // Another pipeline has no checkpoint: a new context.
-    assert!(matches!(
-        storage.get_or_create("other").await,
-        Recovery::Fresh
-    ));
-    storage.close();
+async fn a_reload_recovers_the_newest_checkpoint_and_continues_like_an_uninterrupted_run() {
+    let (_, _) = six_batches("test-ckpt-roundtrip").await;
+    let mut page = Page::open("test-ckpt-roundtrip").await;
+    assert_eq!(page.state.clock(), (6, 6000));
+    let text = info(&page.state);
+    assert!(
+        text.contains("checkpoint-6000") && text.contains("getOrCreate"),
+        "{text}"
+    );
+    page.step(2).await;
+    assert_eq!(page.state.run.batches_run, 8);
+    let want = uninterrupted(8).await;
+    assert!(!want.is_empty());
+    assert_eq!(page.printed("out"), want);
 }
 
 #[wasm_bindgen_test]
 async fn a_damaged_newest_snapshot_is_named_and_the_last_good_one_used() {
-    let (storage, s2, s4) = two_checkpoints("test-ckpt-corrupt").await;
-    let key = storage.checkpoints(&wc()).await.expect("index")[1]
-        .key
-        .clone();
-    let good = s4.to_bytes();
+    let db = "test-ckpt-corrupt";
+    let (_, slot) = six_batches(db).await;
+    let storage = Storage::open(db).await.expect("open");
+    let newest = snapshot_key(&slot, 6);
+    let good = storage
+        .checkpoint_bytes(&newest)
+        .await
+        .expect("read")
+        .expect("stored");
     let cases: [(Vec<u8>, &str); 3] = [
         (
             {
@@ -129,67 +144,62 @@ async fn a_damaged_newest_snapshot_is_named_and_the_last_good_one_used() {
     ];
     for (bytes, needle) in cases {
         storage
-            .put_checkpoint_bytes(&key, &bytes)
+            .put_checkpoint_bytes(&newest, &bytes)
             .await
             .expect("damage");
-        let Recovery::Restored {
-            meta,
-            snapshot,
-            skipped,
-        } = storage.get_or_create(&wc()).await
-        else {
-            panic!("{needle}: the older snapshot is intact");
-        };
-        assert_eq!(meta.batches_run, 2, "{needle}");
-        assert_eq!(snapshot, s2, "{needle}");
-        assert_eq!(skipped.len(), 1, "{needle}");
-        assert!(skipped[0].contains(needle), "{needle}: {}", skipped[0]);
-        assert!(skipped[0].contains("after batch 4"), "{}", skipped[0]);
+        let page = Page::open(db).await;
+        assert_eq!(page.state.clock(), (4, 4000), "{needle}");
+        let text = error(&page.state);
+        assert!(
+            text.contains(needle) && text.contains("checkpoint-6000"),
+            "{needle}: {text}"
+        );
+        assert!(text.contains("Recovered from checkpoint-4000"), "{text}");
+        assert!(page.state.checkpoints.damaged.contains(&newest));
     }
-    // Both damaged: nothing usable, and both reasons given.
-    let first = storage.checkpoints(&wc()).await.expect("index")[0]
-        .key
-        .clone();
-    storage
-        .put_checkpoint_bytes(&first, b"garbage")
-        .await
-        .expect("damage");
-    let Recovery::Unusable(reasons) = storage.get_or_create(&wc()).await else {
-        panic!("no snapshot is usable");
-    };
-    assert_eq!(reasons.len(), 2);
-    assert!(
-        reasons[1].contains("not a checkpoint snapshot"),
-        "{}",
-        reasons[1]
-    );
+    // Every one damaged: nothing usable, every reason named, and a new context.
+    for n in [2, 4] {
+        storage
+            .put_checkpoint_bytes(&snapshot_key(&slot, n), b"garbage")
+            .await
+            .expect("damage");
+    }
     storage.close();
+    let page = Page::open(db).await;
+    assert_eq!(page.state.clock(), (0, 0));
+    let text = error(&page.state);
+    assert!(text.contains("not a checkpoint snapshot"), "{text}");
+    assert!(text.contains("getOrCreate created a new context"), "{text}");
 }
 
 #[wasm_bindgen_test]
 async fn a_refused_write_keeps_the_last_good_snapshot_latest() {
-    let (storage, _, s4) = two_checkpoints("test-ckpt-refused").await;
+    let db = "test-ckpt-refused";
+    let (_, slot) = six_batches(db).await;
+    let storage = Storage::open(db).await.expect("open");
     // IndexedDB cannot store a function: the write fails inside its transaction, as a quota
     // refusal would.
     let unstorable: wasm_bindgen::JsValue = web_sys::js_sys::Function::new_no_args("").into();
     let r = storage
-        .write_checkpoint_value(&wc(), 6, 6000, 10, &unstorable)
+        .write_checkpoint_value(&slot, 8, 8000, 10, &unstorable)
         .await;
     let err = r.expect_err("the write is refused");
     assert!(
-        err.to_string().contains(&format!("checkpoint/{}/", wc())),
+        err.to_string().contains(&format!("checkpoint/{slot}/")),
         "{err}"
     );
-    let index = storage.checkpoints(&wc()).await.expect("index");
+    let index = storage.checkpoints(&slot).await.expect("index");
+    storage.close();
     assert_eq!(
         index.iter().map(|m| m.batches_run).collect::<Vec<_>>(),
-        [2, 4]
+        [2, 4, 6]
     );
-    let Recovery::Restored { snapshot, .. } = storage.get_or_create(&wc()).await else {
-        panic!("the last good snapshot is there");
-    };
-    assert_eq!(snapshot, s4);
-    storage.close();
+    let page = Page::open(db).await;
+    assert_eq!(
+        page.state.clock(),
+        (6, 6000),
+        "the last good one is recovered"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -232,29 +242,13 @@ async fn only_the_newest_snapshots_are_kept_and_a_rewind_replaces_later_ones() {
 const V1_FIXTURE: &[u8] =
     include_bytes!("../engine/tests/fixtures/snapshot-v1/windowed-word-count-after-6.snap");
 
-fn printed(s: &State) -> Vec<String> {
-    let mut v: Vec<String> = s
-        .outputs
-        .get("out")
-        .map(|l| l.records.iter().map(|r| r.to_string()).collect())
-        .unwrap_or_default();
-    v.sort();
-    v
-}
-
-fn tick(s: Rc<State>) -> Rc<State> {
-    s.reduce(Action::Tick {
-        due_ms: 0.0,
-        started_ms: 0.0,
-    })
-}
-
 #[wasm_bindgen_test]
-async fn a_stored_version_1_snapshot_is_migrated_restored_by_the_app_and_continues() {
-    let storage = fresh_db("test-ckpt-migrate").await;
+async fn a_stored_version_1_snapshot_is_migrated_recovered_by_the_page_and_continues() {
+    let db = "test-ckpt-migrate";
+    let storage = fresh_db(db).await;
     let example = State::default();
     assert_eq!(example.example.as_deref(), Some("windowed-word-count"));
-    let key = example.pipeline_key();
+    let key = pipeline_key(&example.spec);
     storage
         .write_checkpoint(&key, 6, 6000, V1_FIXTURE)
         .await
@@ -267,65 +261,62 @@ async fn a_stored_version_1_snapshot_is_migrated_restored_by_the_app_and_continu
         Some(V1_FIXTURE.to_vec()),
         "stored as the version-1 engine wrote it"
     );
-    let Recovery::Restored {
-        meta,
-        snapshot,
-        skipped,
-    } = storage.get_or_create(&key).await
-    else {
-        panic!("the version-1 snapshot is usable");
-    };
-    assert!(skipped.is_empty(), "{skipped:?}");
-    assert_eq!(snapshot.migrated_from, Some(1));
-    assert_eq!(snapshot.pipeline_key, key);
     storage.close();
-
-    // The app's getOrCreate outcome, as the page's lookup reports it.
-    let s = Rc::new(State::default()).reduce(Action::Checkpoint(CheckpointAction::Found {
-        pipeline: key.clone(),
-        on_load: true,
-        restore: Some((meta, Shared(Rc::new(snapshot)))),
-        problems: Vec::new(),
-        kept: Vec::new(),
-        interval_ms: None,
-    }));
-    assert_eq!(s.batches_run, 6);
-    let Some(Status::Info(text)) = s.checkpoints.status.clone() else {
-        panic!("a restore message: {:?}", s.checkpoints.status);
-    };
+    let mut page = Page::open(db).await;
+    assert_eq!(page.state.clock(), (6, 6000));
+    let text = info(&page.state);
     assert!(
-        text.contains("Restored a version-1 checkpoint after 6 batches, migrated to version 2"),
+        text.contains("Recovered from checkpoint-6000 (written by format version 1, migrated)"),
         "{text}"
     );
-    let mut restored = s;
-    let mut whole = Rc::new(State::default());
-    for _ in 0..6 {
-        whole = tick(whole);
-    }
-    for _ in 0..2 {
-        restored = tick(restored);
-        whole = tick(whole);
-    }
-    assert_eq!(restored.batches_run, 8);
-    assert!(!printed(&restored).is_empty());
-    assert_eq!(printed(&restored), printed(&whole));
+    page.step(2).await;
+    assert_eq!(page.state.run.batches_run, 8);
+    let want = uninterrupted(8).await;
+    assert!(!want.is_empty());
+    assert_eq!(page.printed("out"), want);
 }
 
 #[wasm_bindgen_test]
 async fn a_snapshot_filed_under_another_pipeline_is_refused() {
-    let storage = fresh_db("test-ckpt-misfiled").await;
+    let db = "test-ckpt-misfiled";
+    let storage = fresh_db(db).await;
     let mut e = engine();
     lines(&mut e, 3);
     storage
         .write_checkpoint("0123456789abcdef", 3, 3000, &e.snapshot().to_bytes())
         .await
         .expect("write");
-    let Recovery::Unusable(reasons) = storage.get_or_create("0123456789abcdef").await else {
-        panic!("another pipeline's snapshot must not be restored");
-    };
-    assert!(reasons[0].contains(&wc()), "{}", reasons[0]);
-    assert!(reasons[0].contains("filed under"), "{}", reasons[0]);
     storage.close();
+    let page = Page::open(db).await;
+    assert_eq!(
+        page.state.clock(),
+        (0, 0),
+        "another pipeline's snapshot is not restored"
+    );
+    let text = error(&page.state);
+    assert!(
+        text.contains(&wc()) && text.contains("filed under"),
+        "{text}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn reset_deletes_the_pipelines_checkpoints_so_a_reload_starts_anew() {
+    let db = "test-ckpt-reset";
+    let (mut page, slot) = six_batches(db).await;
+    page.act(Action::Reset).await;
+    assert!(page.state.confirm_reset, "it asks first");
+    page.act(Action::ConfirmReset(true)).await;
+    let storage = Storage::open(db).await.expect("open");
+    assert!(storage.checkpoints(&slot).await.expect("index").is_empty());
+    assert!(storage
+        .checkpoint_bytes(&snapshot_key(&slot, 6))
+        .await
+        .expect("read")
+        .is_none());
+    storage.close();
+    let page = Page::open(db).await;
+    assert_eq!(page.state.clock(), (0, 0));
 }
 
 #[wasm_bindgen_test]

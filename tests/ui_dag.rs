@@ -7,7 +7,8 @@ mod ui_support;
 use std::collections::HashSet;
 
 use dstream_playground::state::Action;
-use dstream_playground::ui::dag::{Dag, DagProps};
+use dstream_playground::ui::dag::Dag;
+use dstream_playground::ui::props;
 use ui_support::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -15,9 +16,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn every_node_has_a_box_and_every_edge_its_record_type() {
-    let state = run_example("windowed-word-count", 2);
+    let sim = run_example("windowed-word-count", 2);
     let (on_action, _) = recorder();
-    let root = mount::<Dag>(DagProps { state, on_action }).await;
+    let root = mount::<Dag>(props::dag(&sim.state, on_action)).await;
     for id in ["lines", "words", "pairs", "counts", "out"] {
         one(&root, &format!("[data-testid=node-{id}]"));
     }
@@ -52,9 +53,9 @@ async fn every_node_has_a_box_and_every_edge_its_record_type() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_node_selects_it() {
-    let state = run_example("join-streams", 0);
+    let sim = run_example("join-streams", 0);
     let (on_action, seen) = recorder();
-    let root = mount::<Dag>(DagProps { state, on_action }).await;
+    let root = mount::<Dag>(props::dag(&sim.state, on_action)).await;
     fire(&one(&root, "[data-testid=node-joined]"), "click");
     settle().await;
     assert!(
@@ -67,15 +68,13 @@ async fn clicking_a_node_selects_it() {
 #[wasm_bindgen_test]
 async fn a_followed_record_lights_the_nodes_it_reaches_with_their_counts() {
     // Follow the word "c" of batch #1 (["b c"]): upstream `lines` is not part of it.
-    let state = apply(
-        run_example("windowed-word-count", 2),
-        Action::Follow(Some(dstream_playground::state::Followed {
-            node: "words".into(),
-            record: dstream_engine::Value::str("c"),
-        })),
-    );
+    let mut sim = run_example("windowed-word-count", 2);
+    sim.act(Action::Follow(Some(dstream_playground::state::Followed {
+        node: "words".into(),
+        record: dstream_engine::Value::str("c"),
+    })));
     let (on_action, _) = recorder();
-    let root = mount::<Dag>(DagProps { state, on_action }).await;
+    let root = mount::<Dag>(props::dag(&sim.state, on_action)).await;
     let lit: HashSet<String> = all(&root, ".node.lit")
         .iter()
         .filter_map(|e| e.get_attribute("data-testid"))

@@ -5,7 +5,8 @@
 
 mod ui_support;
 
-use dstream_playground::ui::timeline::{Timeline, TimelineProps};
+use dstream_playground::ui::props;
+use dstream_playground::ui::timeline::Timeline;
 use ui_support::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -13,9 +14,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn the_window_fires_on_every_second_batch_and_shows_what_it_covers() {
-    let state = run_example("windowed-word-count", 6);
+    let sim = run_example("windowed-word-count", 6);
     let (on_action, _) = recorder();
-    let root = mount::<Timeline>(TimelineProps { state, on_action }).await;
+    let root = mount::<Timeline>(props::timeline(&sim.state, on_action)).await;
 
     let row = one(&root, "[data-testid=window-counts]");
     let fired: Vec<String> = all(&row, ".fire text")
@@ -56,9 +57,9 @@ async fn the_window_fires_on_every_second_batch_and_shows_what_it_covers() {
 #[wasm_bindgen_test]
 async fn each_batch_column_draws_its_input_records_as_marbles() {
     // Queue batches 0..=5 hold 2, 1, 1, 0, 1, 1 lines.
-    let state = run_example("windowed-word-count", 6);
+    let sim = run_example("windowed-word-count", 6);
     let (on_action, seen) = recorder();
-    let root = mount::<Timeline>(TimelineProps { state, on_action }).await;
+    let root = mount::<Timeline>(props::timeline(&sim.state, on_action)).await;
     let counts: Vec<String> = all(&root, ".source-row .col-count")
         .iter()
         .filter_map(|e| e.text_content())
@@ -77,9 +78,9 @@ async fn each_batch_column_draws_its_input_records_as_marbles() {
 
 #[wasm_bindgen_test]
 async fn a_firehose_batch_is_drawn_as_a_bounded_sample() {
-    let state = run_example("firehose", 2);
+    let sim = run_example("firehose", 2);
     let (on_action, _) = recorder();
-    let root = mount::<Timeline>(TimelineProps { state, on_action }).await;
+    let root = mount::<Timeline>(props::timeline(&sim.state, on_action)).await;
     let marbles = all(&root, ".marble").len();
     assert!(
         marbles <= 2 * dstream_playground::ui::timeline::MAX_MARBLES,
@@ -137,7 +138,7 @@ fn press(el: &web_sys::Element, key: &str) {
 }
 
 fn travelled_to(seen: &[dstream_playground::state::Action]) -> Option<String> {
-    use dstream_playground::checkpointing::CheckpointAction;
+    use dstream_playground::state::CheckpointAction;
     match seen.last() {
         Some(dstream_playground::state::Action::Checkpoint(CheckpointAction::TravelTo(key))) => {
             Some(key.clone())
@@ -148,16 +149,13 @@ fn travelled_to(seen: &[dstream_playground::state::Action]) -> Option<String> {
 
 #[wasm_bindgen_test]
 async fn snapshot_marks_sit_on_their_batch_columns_and_rewind_when_clicked_or_pressed() {
-    let mut s = (*run_example("windowed-word-count", 6)).clone();
-    s.checkpoints.kept = vec![meta(2), meta(4), meta(6)];
-    s.checkpoints.damaged.insert(meta(6).key);
-    s.checkpoints.state_keys.insert(4, 5);
+    let sim = run_example("windowed-word-count", 6);
     let (on_action, seen) = recorder();
-    let root = mount::<Timeline>(TimelineProps {
-        state: std::rc::Rc::new(s),
-        on_action,
-    })
-    .await;
+    let mut p = props::timeline(&sim.state, on_action);
+    p.checkpoints.kept = vec![meta(2), meta(4), meta(6)];
+    p.checkpoints.damaged.insert(meta(6).key);
+    p.checkpoints.state_keys.insert(4, 5);
+    let root = mount::<Timeline>(p).await;
 
     // A snapshot after n batches is taken at batch n - 1's time: its mark is on that column.
     for (n, batch) in [(2, 1), (4, 3), (6, 5)] {
@@ -185,7 +183,7 @@ async fn snapshot_marks_sit_on_their_batch_columns_and_rewind_when_clicked_or_pr
     for part in ["after batch #3", "t = 4 s", "1.5 kB", "5 keys of state"] {
         assert!(tip.contains(part), "{part} in {tip}");
     }
-    assert!(text(&root, "[data-testid=snapshot-6] title").starts_with("Damaged"));
+    assert!(text(&root, "[data-testid=snapshot-6] title").starts_with("checkpoint-6000: damaged"));
     let mark = one(&root, "[data-testid=snapshot-4]");
     assert_eq!(mark.get_attribute("role").as_deref(), Some("button"));
     assert_eq!(mark.get_attribute("tabindex").as_deref(), Some("0"));
@@ -200,17 +198,14 @@ async fn snapshot_marks_sit_on_their_batch_columns_and_rewind_when_clicked_or_pr
 
 #[wasm_bindgen_test]
 async fn marks_move_with_their_batches_as_the_axis_slides_and_the_rest_are_listed_under_it() {
-    use dstream_playground::ui::checkpoint_bar::{CheckpointBar, CheckpointBarProps};
+    use dstream_playground::ui::checkpoint_bar::CheckpointBar;
     // 20 batches: the axis shows the last 12 (#8..#19).
-    let mut s = (*run_example("windowed-word-count", 20)).clone();
-    s.checkpoints.kept = vec![meta(6), meta(10), meta(16)];
-    let state = std::rc::Rc::new(s);
+    let sim = run_example("windowed-word-count", 20);
     let (on_action, seen) = recorder();
-    let root = mount::<Timeline>(TimelineProps {
-        state: state.clone(),
-        on_action: on_action.clone(),
-    })
-    .await;
+    let kept = vec![meta(6), meta(10), meta(16)];
+    let mut p = props::timeline(&sim.state, on_action.clone());
+    p.checkpoints.kept = kept.clone();
+    let root = mount::<Timeline>(p).await;
     assert!(root
         .query_selector("[data-testid=batch-col-7]")
         .ok()
@@ -233,23 +228,74 @@ async fn marks_move_with_their_batches_as_the_axis_slides_and_the_rest_are_liste
     );
     assert!(text(&root, "[data-testid=snapshot-hidden]").ends_with("+1 ↓"));
     // The checkpoint bar lists the one off the axis, and it still rewinds.
-    let bar = mount::<CheckpointBar>(CheckpointBarProps { state, on_action }).await;
+    let mut p = props::checkpoint_bar(&sim.state, on_action);
+    p.checkpoints.kept = kept;
+    let bar = mount::<CheckpointBar>(p).await;
     assert_eq!(all(&bar, ".snapshot-chip").len(), 1, "{}", bar.inner_html());
     fire(&one(&bar, "[data-testid=snapshot-6]"), "click");
     settle().await;
     assert_eq!(travelled_to(&seen.borrow()), Some(meta(6).key));
 
     // Just restored (no batch run since): the axis starts at the restored snapshot's batch.
-    let mut restored = (*run_example("windowed-word-count", 0)).clone();
-    restored.batches_run = 6;
-    restored.checkpoints.kept = vec![meta(6)];
+    let restored = run_example("windowed-word-count", 0);
     let (on_action, _) = recorder();
-    let root = mount::<Timeline>(TimelineProps {
-        state: std::rc::Rc::new(restored),
-        on_action,
-    })
-    .await;
+    let mut p = props::timeline(&restored.state, on_action);
+    p.batches_run = 6;
+    p.checkpoints.kept = vec![meta(6)];
+    let root = mount::<Timeline>(p).await;
     let m = centre_x(&one(&root, "[data-testid=snapshot-6]"));
     let c = centre_x(&one(&root, "[data-testid=batch-col-5]"));
     assert!((m - c).abs() <= 1.0, "mark at {m}, column at {c}");
+}
+
+#[wasm_bindgen_test]
+async fn a_count_window_shows_its_count_not_its_one_record() {
+    // LogAlarmer: err_count (countByWindow) fires every 2 s with one record, the count.
+    let sim = run_example("log-alarmer", 6);
+    let (on_action, _) = recorder();
+    let root = mount::<Timeline>(props::timeline(&sim.state, on_action)).await;
+    let shown: Vec<String> = all(&one(&root, "[data-testid=window-err_count]"), ".fire")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-value"))
+        .collect();
+    let counts: Vec<String> = sim
+        .state
+        .run
+        .history
+        .iter()
+        .filter_map(|v| {
+            v.report
+                .nodes
+                .iter()
+                .find(|r| r.id == "err_count" && r.fired)
+        })
+        // An empty RDD (a window that never had data) has no value: ∅.
+        .map(|r| r.sample.first().map_or("∅".to_string(), |v| v.to_string()))
+        .collect();
+    assert_eq!(shown.len(), 3, "it fires at t = 2, 4, 6 s");
+    assert_eq!(shown, counts);
+    assert!(
+        shown.iter().any(|c| c != "1"),
+        "the counts, not one record each: {shown:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_batch_upstream_of_a_window_waits_for_the_next_slide_to_be_computed() {
+    // t = 5 s is not a slide time of the 2 s window: no job computes the queue's RDD of batch
+    // #4 yet, so its column says so instead of drawing records; the job at t = 6 s computes it.
+    let mut sim = run_example("windowed-word-count", 5);
+    let (on_action, _) = recorder();
+    let root = mount::<Timeline>(props::timeline(&sim.state, on_action)).await;
+    let pending = one(&root, "[data-testid=pending-lines-4]");
+    assert!(text(&pending, "title").contains("not computed yet"));
+    sim.step();
+    let (on_action, _) = recorder();
+    let root = mount::<Timeline>(props::timeline(&sim.state, on_action)).await;
+    assert!(all(&root, "[data-testid=pending-lines-4]").is_empty());
+    let counts: Vec<String> = all(&root, ".source-row .col-count")
+        .iter()
+        .filter_map(|e| e.text_content())
+        .collect();
+    assert_eq!(counts, vec!["2", "1", "1", "0", "1", "1"]);
 }

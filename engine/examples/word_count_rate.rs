@@ -1,7 +1,7 @@
 //! Windowed word count (the criterion benchmark's pipeline) ticked by hand, printing words per second: a quick A/B companion to
 //! the criterion benchmark (`cargo run --release -p dstream-engine --example word_count_rate
 //! -- [window_batches] [ticks] [pair_fn]`). `pair_fn` replaces `w => (w, 1)`, e.g. with
-//! `w => (w + "", 1)` to time the same work through the closures instead of the kernels.
+//! `w => (w.toLowerCase, 1)` to time another lambda form beside it.
 //! Runs on the benchmark's allocator, mimalloc.
 
 use dstream_engine::Engine;

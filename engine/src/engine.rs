@@ -1,59 +1,92 @@
 //! The engine the app and the replay CLI drive: `feed` input, `tick` one batch, get a
-//! `BatchReport`. Like Spark's DStream graph, every node keeps a per-time history of its
-//! computed RDDs (shared, immutable) only as long as a window over it or its own state needs.
-//! A tick is transactional: everything it computes is staged, and only a tick that succeeds
-//! commits, so a run-time error leaves the engine exactly as it was (the batch is retried).
+//! `BatchReport`. A tick runs the batch's jobs (`jobs.rs`); like Spark's DStream graph,
+//! every node keeps its computed RDDs (shared, immutable) by batch time only as long as a
+//! later job may read them. A tick is transactional: everything it computes is staged, and
+//! only a tick whose jobs all succeed commits, so a run-time error leaves the engine exactly
+//! as it was (the batch, with its input, runs again).
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{BatchError, SpecError};
+use crate::input::InputLog;
+use crate::jobs::{Mode, Staged};
 use crate::lineage::Lineage;
-use crate::ops::fused::{self, Chain};
-use crate::ops::output::run;
+use crate::ops::fused;
 use crate::ops::window::{covered, entering, leaving};
-use crate::ops::{join, keyed, map_with_state, state, stateless, transform, window};
-use crate::plan::{validate, NodeOp, Plan, PlanNode, RddOp, WindowKind, WindowOp};
-use crate::rdd::{OpError, PairRdd, Rdd, RddRef};
-use crate::report::{BatchReport, NodeReport, OutputLine, WindowSpan};
-use crate::sources::{queue, text_input};
+use crate::plan::{validate, NodeOp, Plan, WindowKind};
+use crate::rdd::{PairRdd, Rdd, RddRef};
+use crate::report::{
+    BatchReport, EarlierRdd, NodeReport, NotComputed, OutputLine, Peek, WindowSpan,
+};
+use crate::sources::text_input;
 use crate::spec::PipelineSpec;
 use crate::types::Type;
 use crate::value::Value;
 
-/// A running pipeline.
+/// A running pipeline: one `StreamingContext`.
 /// (`checkpoint.rs` snapshots and restores the crate-visible fields.)
 pub struct Engine {
     pub(crate) spec: PipelineSpec,
     pub(crate) plan: Plan,
     pub(crate) batches_run: u64,
-    /// Per node: its computed RDDs by batch time.
-    pub(crate) history: Vec<BTreeMap<u64, RddRef>>,
-    /// Per windowed node: the parent's per-batch reduced (or grouped) pairs by parent time.
-    pub(crate) reduced: Vec<BTreeMap<u64, Rc<PairRdd>>>,
-    /// Per incremental window: the keyed window value at its last slide.
-    pub(crate) last_window: Vec<Option<(u64, RddRef)>>,
-    /// Per output: the running value of `accumulate: true`.
+    /// Per node, what the next batches may still read.
+    pub(crate) nodes: Vec<NodeRun>,
+    /// The learner's input (typed lines by batch) and the blocks a kill lost.
+    pub(crate) input: InputLog,
+    /// Per output: the running value of `accumulate: true` (a driver-side accumulator,
+    /// which a restored context starts at 0, as Spark's does).
     pub(crate) accumulators: Vec<Option<Value>>,
-    /// Per textInput: lines fed for the next tick.
-    pub(crate) pending: Vec<Vec<Value>>,
-    /// Per queueStream: whether the running plan's batches differ from the spec's (the fault
-    /// lab removed records a receiver lost), so a snapshot must carry them.
-    pub(crate) queue_edited: Vec<bool>,
-    /// Per node: its RDD at the last batch (`None`: not computed, or fused), and that
-    /// batch's time; what `follow` traces a record through.
+    /// Per node: its RDD at the last batch time, if a job computed it then (`None` too for a
+    /// fused node: `last_fused`); what `follow` traces a record through.
     pub(crate) last: Vec<Option<RddRef>>,
+    pub(crate) last_fused: Vec<bool>,
     pub(crate) last_time: Option<u64>,
+    /// Per reduce a fused chain feeds: the chain's nodes, in order.
+    pub(crate) chains: Vec<Option<Vec<usize>>>,
+    /// Per node: who reads its RDDs after the batch they belong to.
+    pub(crate) readers: Vec<Vec<Reader>>,
     stopwatch: Option<Box<dyn Fn() -> f64>>,
-    sample_limit: usize,
+    pub(crate) sample_limit: usize,
 }
 
-/// Everything one tick computes before it commits.
-struct Staged {
-    out: Vec<Option<RddRef>>,
-    reduced: Vec<Option<Rc<PairRdd>>>,
-    window: Vec<Option<RddRef>>,
-    accumulators: Vec<Option<Value>>,
+/// What one node keeps across batches.
+#[derive(Clone, Default)]
+pub(crate) struct NodeRun {
+    /// Its computed RDDs by batch time (an updateStateByKey's state is its latest).
+    pub history: BTreeMap<u64, RddRef>,
+    /// A window: the parent's per-batch reduced (or grouped) pairs, by parent time.
+    pub reduced: BTreeMap<u64, Rc<PairRdd>>,
+    /// A keyed window: its value at its last slide (an incremental window's next start).
+    pub window: Option<(u64, RddRef)>,
+    /// mapWithState: its state records `(key, state, updated_ms)` after its last batch.
+    pub state: Option<(u64, RddRef)>,
+    /// The latest batch time a job computed this node at (0: none since this engine
+    /// started), and a window's latest reduced parent time: what its inputs' kept RDDs
+    /// are still read for.
+    pub computed_to: u64,
+    pub reduced_to: u64,
+}
+
+/// Who reads a node's kept RDDs in a later job.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Reader {
+    /// A plain window: at every slide its length covers (`lag`: how late its job may run).
+    Window { window_ms: u64, lag_ms: u64 },
+    /// A keyed window reduces each batch once (the parent's RDD, or a chain's source).
+    Reduces(usize),
+    /// A node computes from it once per batch (through a fused chain: its reduce).
+    Computes(usize),
+}
+
+/// What [`Engine::run_to`] ran: the reports of the batches that ran, and the run-time error
+/// that stopped it, if one did (the engine is then before that batch).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Replay {
+    pub reports: Vec<BatchReport>,
+    pub error: Option<BatchError>,
 }
 
 fn default_stopwatch() -> Option<Box<dyn Fn() -> f64>> {
@@ -72,21 +105,69 @@ fn batch_indices(times: &[u64], b: u64) -> Vec<u64> {
     times.iter().map(|t| t / b - 1).collect()
 }
 
+/// Per node, the reachable nodes that read it (a fused node stands for the reduce it runs in).
+fn readers(plan: &Plan, chains: &[Option<Vec<usize>>]) -> Vec<Vec<Reader>> {
+    let sink_of = |c: usize| {
+        chains
+            .iter()
+            .position(|ch| ch.as_ref().is_some_and(|ch| ch.contains(&c)))
+    };
+    (0..plan.nodes.len())
+        .map(|i| {
+            plan.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.reachable && c.inputs.contains(&i))
+                .map(|(c, node)| {
+                    let reader = sink_of(c).unwrap_or(c);
+                    match plan.nodes[reader].op.window().map(|w| (w, &w.kind)) {
+                        Some((w, WindowKind::Plain)) => Reader::Window {
+                            window_ms: w.window_ms,
+                            lag_ms: node.lag_ms,
+                        },
+                        Some((_, WindowKind::Keyed { .. } | WindowKind::Grouped(_))) => {
+                            Reader::Reduces(reader)
+                        }
+                        None => Reader::Computes(reader),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// For each reduce that a chain of fusible nodes feeds, the chain (`ops/fused.rs`).
+fn chains(plan: &Plan) -> Vec<Option<Vec<usize>>> {
+    let fusible = fused::fusible(plan);
+    (0..plan.nodes.len())
+        .map(|i| {
+            fused::sink_reduce(&plan.nodes[i].op)?;
+            let mut start = i;
+            while start > 0 && fusible[start - 1] && plan.nodes[start].inputs == [start - 1] {
+                start -= 1;
+            }
+            (start < i).then(|| (start..i).collect())
+        })
+        .collect()
+}
+
 impl Engine {
+    /// A new context for `spec`, refused as `ssc.start()` refuses it (see `plan::validate`).
     pub fn new(spec: PipelineSpec) -> Result<Engine, Vec<SpecError>> {
         let plan = validate(&spec)?;
         let n = plan.nodes.len();
+        let chains = chains(&plan);
         Ok(Engine {
+            readers: readers(&plan, &chains),
+            chains,
             spec,
             plan,
             batches_run: 0,
-            history: vec![BTreeMap::new(); n],
-            reduced: vec![BTreeMap::new(); n],
-            last_window: vec![None; n],
+            nodes: vec![NodeRun::default(); n],
+            input: InputLog::default(),
             accumulators: vec![None; n],
-            pending: vec![Vec::new(); n],
-            queue_edited: vec![false; n],
             last: vec![None; n],
+            last_fused: vec![false; n],
             last_time: None,
             stopwatch: default_stopwatch(),
             sample_limit: 20,
@@ -95,6 +176,16 @@ impl Engine {
 
     pub fn from_json(text: &str) -> Result<Engine, Vec<SpecError>> {
         Engine::new(PipelineSpec::from_json(text).map_err(|e| vec![e])?)
+    }
+
+    /// A new context for `spec` that replays `input`: when it ticks batch `k`, its textInput
+    /// nodes receive the lines logged for batch `k` (lines of a node the spec no longer has
+    /// stay in the log, unread), and a queue's or generator's lost blocks stay lost. Ticked
+    /// up to the batch an old run had reached, it is that run under the edited pipeline.
+    pub fn with_input(spec: PipelineSpec, input: InputLog) -> Result<Engine, Vec<SpecError>> {
+        let mut e = Engine::new(spec)?;
+        e.input = input;
+        Ok(e)
     }
 
     pub fn spec(&self) -> &PipelineSpec {
@@ -107,7 +198,7 @@ impl Engine {
 
     /// The inferred record type of a node's output (for an output node: of its records).
     pub fn node_type(&self, id: &str) -> Option<&Type> {
-        self.plan.nodes.iter().find(|n| n.id == id).map(|n| &n.ty)
+        self.plan.node_type(id)
     }
 
     pub fn batches_run(&self) -> u64 {
@@ -118,17 +209,22 @@ impl Engine {
         (self.batches_run + 1) * self.plan.batch_interval_ms
     }
 
-    /// Queues lines for a `textInput` node; they form its next batch.
+    /// The input so far: every typed line with its batch, and what kills lost.
+    pub fn input_log(&self) -> &InputLog {
+        &self.input
+    }
+
+    /// Queues lines for a `textInput` node: they go into the next batch (the log keeps them).
     pub fn feed(&mut self, node: &str, records: Vec<Value>) -> Result<(), SpecError> {
-        let Some(i) = self.plan.nodes.iter().position(|n| n.id == node) else {
+        let Some(i) = self.plan.index(node) else {
             return Err(SpecError::node(node, "no node has this id"));
         };
         if !matches!(self.plan.nodes[i].op, NodeOp::TextInput) {
             return Err(SpecError::node(
                 node,
                 format!(
-                    "only a textInput node takes typed input; this is {:?}",
-                    self.plan.nodes[i].op
+                    "only a textInput node takes typed input; this is {}",
+                    self.plan.nodes[i].op_name()
                 ),
             ));
         }
@@ -138,7 +234,11 @@ impl Engine {
                 format!("a textInput takes String lines, got {}", bad.type_of()),
             ));
         }
-        self.pending[i].extend(records);
+        let lines = records.into_iter().map(|r| match r {
+            Value::Str(s) => s.to_string(),
+            other => other.to_string(),
+        });
+        self.input.push(self.batches_run, node, lines);
         Ok(())
     }
 
@@ -152,410 +252,269 @@ impl Engine {
         self.sample_limit = n;
     }
 
-    fn now(&self) -> f64 {
+    /// Takes an old context's stopwatch and sample limit (a restart keeps the page's).
+    pub(crate) fn take_settings(&mut self, old: &mut Engine) {
+        self.stopwatch = old.stopwatch.take();
+        self.sample_limit = old.sample_limit;
+    }
+
+    pub(crate) fn now(&self) -> f64 {
         self.stopwatch.as_ref().map_or(0.0, |f| f())
     }
 
-    /// A node's RDD at `time`: staged for the current tick, else from its history.
-    fn rdd_at(&self, staged: &Staged, node: usize, time: u64, now: u64) -> Option<RddRef> {
-        if time == now {
-            staged.out[node].clone()
-        } else {
-            self.history[node].get(&time).cloned()
-        }
-    }
-
-    fn reduced_at(&self, staged: &Staged, node: usize, time: u64, now: u64) -> Option<Rc<PairRdd>> {
-        if time == now {
-            staged.reduced[node].clone()
-        } else {
-            self.reduced[node].get(&time).cloned()
-        }
-    }
-
-    /// Runs the next batch. On error nothing changes and the same batch runs on retry.
+    /// Runs the next batch: at its time, one job per output op whose stream fires, in output
+    /// order. On error nothing changes and the same batch (with the same input) runs on retry.
     pub fn tick(&mut self) -> Result<BatchReport, BatchError> {
         let start = self.now();
         let batch = self.batches_run;
-        let b = self.plan.batch_interval_ms;
-        let t = (batch + 1) * b;
-        let n = self.plan.nodes.len();
-        let mut staged = Staged {
-            out: vec![None; n],
-            reduced: vec![None; n],
-            window: vec![None; n],
-            accumulators: self.accumulators.clone(),
-        };
-        let mut reports = Vec::with_capacity(n);
-        let mut outputs = Vec::new();
-        let mut input_records = 0;
-        let fusible = fused::fusible(&self.plan);
-        let mut chain: Option<Chain> = None;
-        for i in 0..n {
-            let node = &self.plan.nodes[i];
-            let t0 = self.now();
-            let fired = t.is_multiple_of(node.slide_ms);
-            if fusible.get(i) == Some(&true) {
-                // Runs later, record by record, inside the reduce it feeds; reported then.
-                chain = self.extend_chain(chain.take(), i, &staged, fired);
-                reports.push(NodeReport::idle(&node.id));
-                continue;
+        let t = (batch + 1) * self.plan.batch_interval_ms;
+        let mut st = Staged::new(self.plan.nodes.len(), &self.accumulators);
+        let mut jobs = Vec::new();
+        for o in 0..self.plan.nodes.len() {
+            let node = &self.plan.nodes[o];
+            if node.is_output() && node.defined_at(t) {
+                self.run_job(&mut st, o, t, Mode::JOBS)?;
+                jobs.push(node.id.clone());
             }
-            let fed = match chain.take() {
-                Some(c) => self.run_chain(i, &c, &mut staged, &mut reports, batch, t)?,
-                None => None,
-            };
-            let fail = |e: OpError| BatchError {
-                batch,
-                time_ms: t,
-                node: node.id.clone(),
-                record: e.record,
-                message: e.message,
-            };
-            let mut span = None;
-            let mut state_keys = None;
-            let mut emitted: Option<Vec<Value>> = None;
-            let result: Option<RddRef> = match &node.op {
-                NodeOp::Window(w) => {
-                    let r = self
-                        .compute_window(i, node, w, &mut staged, t, fired, fed)
-                        .map_err(fail)?;
-                    if fired {
-                        span = Some(WindowSpan {
-                            covers: batch_indices(&covered(t, w.window_ms, b), b),
-                            added: batch_indices(&entering(t, w.slide_ms, b), b),
-                            removed: batch_indices(&leaving(t, w.window_ms, w.slide_ms, b), b),
-                        });
-                        if let Some(win) = &staged.window[i] {
-                            state_keys = Some(win.count());
-                        }
-                    }
-                    r
-                }
-                _ if !fired => None,
-                NodeOp::Queue(batches) => Some(Rc::new(queue::batch_rdd(batches, batch))),
-                NodeOp::TextInput => Some(Rc::new(text_input::batch_rdd(&self.pending[i]))),
-                NodeOp::Generator(g) => Some(Rc::new(g.batch_rdd(t, b))),
-                NodeOp::Output { action, accumulate } => {
-                    if let Some(input) = staged.out[node.inputs[0]].clone() {
-                        let e = run(action, &input, *accumulate, &mut staged.accumulators[i])
-                            .map_err(fail)?;
-                        outputs.push(OutputLine {
-                            batch,
-                            time_ms: t,
-                            output: node.id.clone(),
-                            records: e.records.clone(),
-                            ordered: node.ordered,
-                            more: e.more,
-                        });
-                        emitted = Some(e.records);
-                    }
-                    None
-                }
-                NodeOp::MapWithState(f, timeout, parts) => {
-                    match staged.out[node.inputs[0]].clone() {
-                        Some(input) => {
-                            // The state (key, state, updated) lives in the window slot, so
-                            // checkpoints carry it; full scans where Spark checkpoints it.
-                            let prev = self.last_window[i].as_ref().map(|(_, r)| r.clone());
-                            let scan = map_with_state::FULL_SCAN_EVERY_SLIDES * node.slide_ms;
-                            let (mapped, st) = map_with_state::map_with_state(
-                                prev.as_deref(),
-                                &input,
-                                f,
-                                t,
-                                *timeout,
-                                t.is_multiple_of(scan),
-                                *parts,
-                            )
-                            .map_err(fail)?;
-                            state_keys = Some(st.count());
-                            staged.window[i] = Some(Rc::new(st));
-                            Some(Rc::new(mapped))
-                        }
-                        None => None,
-                    }
-                }
-                NodeOp::UpdateStateByKey(f, parts) => match staged.out[node.inputs[0]].clone() {
-                    Some(input) => {
-                        let prev = t
-                            .checked_sub(node.slide_ms)
-                            .and_then(|p| self.history[i].get(&p).cloned());
-                        let r = state::update_state_by_key(prev.as_deref(), &input, f, *parts)
-                            .map_err(fail)?;
-                        state_keys = Some(r.count());
-                        Some(Rc::new(r))
-                    }
-                    None => None,
-                },
-                NodeOp::ReduceByKey(..) if fed.is_some() => fed.map(|p| Rc::new(p.to_rdd())),
-                op => {
-                    let ins: Option<Vec<RddRef>> =
-                        node.inputs.iter().map(|&j| staged.out[j].clone()).collect();
-                    match ins {
-                        Some(ins) => Some(Rc::new(per_batch(op, &ins).map_err(fail)?)),
-                        None => None,
-                    }
-                }
-            };
-            if matches!(
-                node.op,
-                NodeOp::Queue(_) | NodeOp::TextInput | NodeOp::Generator(_)
-            ) {
-                input_records += result.as_ref().map_or(0, |r| r.count());
-            }
-            let elapsed_ms = self.now() - t0;
-            let report = match (&result, emitted) {
-                (Some(r), _) => NodeReport {
-                    id: node.id.clone(),
-                    fired: true,
-                    count: r.count(),
-                    partitions: r.partition_counts(),
-                    sample: r.iter().take(self.sample_limit).cloned().collect(),
-                    elapsed_ms,
-                    state_keys,
-                    window: span,
-                    fused_into: None,
-                },
-                (None, Some(records)) => NodeReport {
-                    id: node.id.clone(),
-                    fired: true,
-                    count: records.len() as u64,
-                    partitions: vec![records.len() as u64],
-                    sample: records.into_iter().take(self.sample_limit).collect(),
-                    elapsed_ms,
-                    state_keys: None,
-                    window: None,
-                    fused_into: None,
-                },
-                (None, None) => NodeReport {
-                    elapsed_ms,
-                    ..NodeReport::idle(&node.id)
-                },
-            };
-            reports.push(report);
-            staged.out[i] = result;
         }
-        self.commit(staged, t);
+        let mut report = self.report(&st, batch, t, jobs);
+        self.commit(st, t);
         self.batches_run += 1;
-        Ok(BatchReport {
+        report.processing_ms = self.now() - start;
+        Ok(report)
+    }
+
+    /// Ticks until `batches` batches have run, or a run-time error stops it (a new context
+    /// replaying its input up to where the old run was).
+    pub fn run_to(&mut self, batches: u64) -> Replay {
+        let mut reports = Vec::new();
+        while self.batches_run < batches {
+            match self.tick() {
+                Ok(r) => reports.push(r),
+                Err(e) => {
+                    return Replay {
+                        reports,
+                        error: Some(e),
+                    }
+                }
+            }
+        }
+        Replay {
+            reports,
+            error: None,
+        }
+    }
+
+    /// What node `node` would hold at the last batch time, computed without changing the
+    /// engine: for a node no output uses, or whose RDD no job needed at that time, a peek
+    /// (Spark never computes it; `Peek::computed` is false). Its inputs come from what the
+    /// engine kept or are computed again from the sources and the input log.
+    pub fn peek(&self, node: &str) -> Result<Peek, SpecError> {
+        let Some(i) = self.plan.index(node) else {
+            return Err(SpecError::node(node, "no node has this id"));
+        };
+        let Some(t) = self.last_time else {
+            return Err(SpecError::node(node, "no batch has run yet"));
+        };
+        let b = self.plan.batch_interval_ms;
+        let pn = &self.plan.nodes[i];
+        let mut peek = Peek {
+            node: node.to_string(),
+            batch: t / b - 1,
+            time_ms: t,
+            computed: false,
+            defined: pn.defined_at(t),
+            count: 0,
+            partitions: Vec::new(),
+            sample: Vec::new(),
+            note: String::new(),
+        };
+        if !peek.defined {
+            peek.note = format!(
+                "it defines no RDD at {t} ms: it computes every {} ms",
+                pn.slide_ms
+            );
+            return Ok(peek);
+        }
+        let mut st = Staged::new(self.plan.nodes.len(), &self.accumulators);
+        let kept = self.last[i].clone();
+        let records: Vec<Value> = match kept {
+            Some(r) => {
+                peek.computed = true;
+                peek.partitions = r.partition_counts();
+                r.collect()
+            }
+            None => {
+                // An output keeps no RDD; its job ran at every one of its slide times.
+                peek.computed = pn.is_output();
+                self.compute_for(&mut st, i, t, Mode::PEEK)
+                    .map_err(|e| SpecError::node(node, format!("the peek failed: {e}")))?;
+                match (st.out[i].get(&t), st.emitted[i].take()) {
+                    (Some(r), _) => {
+                        peek.partitions = r.partition_counts();
+                        r.collect()
+                    }
+                    (None, Some(lines)) => {
+                        peek.partitions = vec![lines.len() as u64];
+                        lines
+                    }
+                    (None, None) => Vec::new(),
+                }
+            }
+        };
+        peek.count = records.len() as u64;
+        peek.sample = records.into_iter().take(self.sample_limit).collect();
+        peek.note = if peek.computed {
+            format!("computed at {t} ms by a job: this is what the report shows")
+        } else if pn.reachable {
+            format!("a peek: no job at {t} ms needed this RDD, so Spark had not computed it yet")
+        } else {
+            "a peek Spark does not do: no output operation uses this node, so Spark never \
+             computes it (DStreams are lazy)"
+                .to_string()
+        };
+        Ok(peek)
+    }
+
+    /// The batch's report, from what its jobs computed.
+    fn report(&self, st: &Staged, batch: u64, t: u64, jobs: Vec<String>) -> BatchReport {
+        let b = self.plan.batch_interval_ms;
+        let id = |k: usize| self.plan.nodes[k].id.clone();
+        let mut nodes = Vec::with_capacity(self.plan.nodes.len());
+        for (i, node) in self.plan.nodes.iter().enumerate() {
+            let mut r = NodeReport::idle(&node.id);
+            r.elapsed_ms = st.elapsed_ms[i];
+            let mut done: Vec<_> = st.done[i].iter().collect();
+            done.sort_by_key(|d| d.time);
+            r.computed_times_ms = done.iter().map(|d| d.time).collect();
+            for d in &done {
+                if d.time == t {
+                    r.fired = true;
+                    r.count = d.count;
+                    r.partitions = d.partitions.clone();
+                    r.sample = d.sample.clone();
+                    r.state_keys = d.state_keys;
+                    r.state = d.state.clone();
+                    r.fused_into = d.fused_into.map(id);
+                    r.computed_by = Some(id(d.job));
+                    r.computed_at_ms = Some(t);
+                } else {
+                    r.earlier.push(EarlierRdd {
+                        batch: d.time / b - 1,
+                        time_ms: d.time,
+                        computed_by: id(d.job),
+                        count: d.count,
+                        partitions: d.partitions.clone(),
+                        sample: d.sample.clone(),
+                        fused_into: d.fused_into.map(id),
+                        state: d.state.clone(),
+                    });
+                }
+            }
+            if r.fired {
+                if let NodeOp::Window(w) = &node.op {
+                    r.window = Some(WindowSpan {
+                        covers: batch_indices(&covered(t, w.window_ms, b), b),
+                        added: batch_indices(&entering(t, w.slide_ms, b), b),
+                        removed: batch_indices(&leaving(t, w.window_ms, w.slide_ms, b), b),
+                    });
+                }
+            } else {
+                r.not_computed = Some(if !node.reachable {
+                    NotComputed::NoOutput
+                } else if !node.defined_at(t) {
+                    NotComputed::NotASlideTime
+                } else {
+                    NotComputed::NotYet
+                });
+            }
+            nodes.push(r);
+        }
+        let input_records = (0..self.plan.nodes.len())
+            .filter(|&i| self.plan.nodes[i].is_source())
+            .map(|i| self.source_count(i, batch))
+            .sum();
+        BatchReport {
             batch,
             time_ms: t,
-            nodes: reports,
-            outputs,
+            nodes,
+            outputs: st.lines.clone(),
+            jobs,
             input_records,
-            processing_ms: self.now() - start,
+            processing_ms: 0.0,
+        }
+    }
+
+    /// Whether node `i`'s RDD at `p` may still be read by a job after batch time `t`: within
+    /// its retention, by its own next state (updateStateByKey), a plain window still
+    /// covering it, or a reader that has not computed that batch yet.
+    pub(crate) fn still_read(&self, i: usize, p: u64, t: u64) -> bool {
+        let node = &self.plan.nodes[i];
+        if p + node.retain_ms <= t {
+            return false;
+        }
+        if matches!(node.op, NodeOp::UpdateStateByKey(..))
+            && self.nodes[i].history.keys().next_back() == Some(&p)
+        {
+            return true;
+        }
+        self.readers[i].iter().any(|r| match *r {
+            Reader::Window { window_ms, lag_ms } => p + window_ms + lag_ms > t,
+            Reader::Reduces(w) => p > self.nodes[w].reduced_to,
+            Reader::Computes(c) => p > self.nodes[c].computed_to,
         })
     }
 
-    /// Adds fusible node `i` to the chain its input ends (or starts one at a computed input).
-    fn extend_chain(
-        &self,
-        chain: Option<Chain>,
-        i: usize,
-        staged: &Staged,
-        fired: bool,
-    ) -> Option<Chain> {
-        let input = self.plan.nodes[i].inputs[0];
-        match (fired, staged.out[input].clone(), chain) {
-            (false, _, _) => None,
-            (true, Some(source), _) => Some(Chain {
-                source,
-                nodes: vec![i],
-            }),
-            (true, None, Some(mut c)) if c.nodes.last() == Some(&input) => {
-                c.nodes.push(i);
-                Some(c)
+    fn commit(&mut self, st: Staged, t: u64) {
+        for (i, run) in self.nodes.iter_mut().enumerate() {
+            self.last[i] = st.out[i].get(&t).cloned();
+            self.last_fused[i] = st.done[i]
+                .iter()
+                .any(|d| d.time == t && d.fused_into.is_some());
+            if let Some(m) = st.done[i].iter().map(|d| d.time).max() {
+                run.computed_to = run.computed_to.max(m);
             }
-            _ => None,
-        }
-    }
-
-    /// Runs a fused chain into the reduce of node `sink`: its map-side pairs, with the fused
-    /// nodes' reports filled in. If anything fails, the chain's nodes are computed one by one
-    /// instead (into `staged`, and `None` returned), so the error is the unfused one.
-    fn run_chain(
-        &self,
-        sink: usize,
-        c: &Chain,
-        staged: &mut Staged,
-        reports: &mut [NodeReport],
-        batch: u64,
-        t: u64,
-    ) -> Result<Option<PairRdd>, BatchError> {
-        let limit = self.sample_limit;
-        if let Some((keying, f, parts)) = fused::sink_reduce(&self.plan.nodes[sink].op) {
-            if let Ok((pairs, taps)) = fused::reduce_by_key(&self.plan, c, keying, parts, f, limit)
-            {
-                let into = &self.plan.nodes[sink].id;
-                for (&k, tap) in c.nodes.iter().zip(taps) {
-                    reports[k].fused_into = Some(into.clone());
-                    reports[k].fired = true;
-                    reports[k].count = tap.count();
-                    reports[k].partitions = tap.partitions;
-                    reports[k].sample = tap.sample;
-                }
-                return Ok(Some(pairs));
+            if let Some(m) = st.reduced[i].keys().next_back() {
+                run.reduced_to = run.reduced_to.max(*m);
             }
-        }
-        let mut input = c.source.clone();
-        for &k in &c.nodes {
-            let node = &self.plan.nodes[k];
-            let t0 = self.now();
-            let r = per_batch(&node.op, &[input]).map_err(|e| BatchError {
-                batch,
-                time_ms: t,
-                node: node.id.clone(),
-                record: e.record,
-                message: e.message,
-            })?;
-            input = Rc::new(r);
-            let report = &mut reports[k];
-            report.fired = true;
-            report.count = input.count();
-            report.partitions = input.partition_counts();
-            report.sample = input.iter().take(limit).cloned().collect();
-            report.elapsed_ms = self.now() - t0;
-            staged.out[k] = Some(input.clone());
-        }
-        Ok(None)
-    }
-
-    /// A windowed node: records the parent's per-batch reduction at every parent time, and
-    /// at its own slide times combines the covered ones (incrementally with an inverse).
-    /// `fed`: the reduction, already made by a fused chain.
-    #[allow(clippy::too_many_arguments)]
-    fn compute_window(
-        &self,
-        i: usize,
-        node: &PlanNode,
-        w: &WindowOp,
-        staged: &mut Staged,
-        t: u64,
-        fired: bool,
-        fed: Option<PairRdd>,
-    ) -> Result<Option<RddRef>, OpError> {
-        let parent = node.inputs[0];
-        let ps = w.parent_slide_ms;
-        if let Some(pairs) = fed {
-            staged.reduced[i] = Some(Rc::new(pairs));
-        } else if let Some(p) = staged.out[parent].clone() {
-            let pre = match &w.kind {
-                WindowKind::Plain => None,
-                WindowKind::Keyed {
-                    keying,
-                    f,
-                    partitions,
-                    ..
-                } => Some(keyed::reduce_by_key_iter(
-                    p.iter(),
-                    *keying,
-                    *partitions,
-                    f,
-                )?),
-                WindowKind::Grouped(parts) => Some(keyed::group_pairs(&p, *parts)?),
-            };
-            staged.reduced[i] = pre.map(Rc::new);
-        }
-        if !fired {
-            return Ok(None);
-        }
-        let gather = |times: Vec<u64>| -> Vec<Rc<PairRdd>> {
-            times
-                .into_iter()
-                .filter_map(|p| self.reduced_at(staged, i, p, t))
-                .collect()
-        };
-        Ok(Some(match &w.kind {
-            WindowKind::Plain => {
-                let rdds: Vec<RddRef> = covered(t, w.window_ms, ps)
-                    .into_iter()
-                    .filter_map(|p| self.rdd_at(staged, parent, p, t))
-                    .collect();
-                let r: Vec<&Rdd> = rdds.iter().map(|r| &**r).collect();
-                Rc::new(window::window(&r))
+            for (time, r) in &st.out[i] {
+                run.history.insert(*time, r.clone());
             }
-            WindowKind::Grouped(parts) => {
-                let rdds = gather(covered(t, w.window_ms, ps));
-                let r: Vec<&PairRdd> = rdds.iter().map(|r| &**r).collect();
-                Rc::new(window::group_full(&r, *parts)?)
+            if let Some((time, w)) = st.window[i].iter().next_back() {
+                run.window = Some((*time, w.clone()));
             }
-            WindowKind::Keyed {
-                f,
-                inverse,
-                filter,
-                partitions,
-                values_only,
-                ..
-            } => {
-                let keyed_window = match inverse {
-                    None => {
-                        let rdds = gather(covered(t, w.window_ms, ps));
-                        let r: Vec<&PairRdd> = rdds.iter().map(|r| &**r).collect();
-                        window::reduce_full(&r, f, *partitions)?
-                    }
-                    Some(inv) => {
-                        let prev = match &self.last_window[i] {
-                            Some((time, r)) if *time + w.slide_ms == t => Some(r.clone()),
-                            _ => None,
-                        };
-                        let old = gather(leaving(t, w.window_ms, w.slide_ms, ps));
-                        let new = gather(entering(t, w.slide_ms, ps));
-                        let old: Vec<&PairRdd> = old.iter().map(|r| &**r).collect();
-                        let new: Vec<&PairRdd> = new.iter().map(|r| &**r).collect();
-                        window::reduce_incremental(
-                            prev.as_deref(),
-                            &old,
-                            &new,
-                            f,
-                            inv,
-                            filter.as_ref(),
-                            *partitions,
-                        )?
-                    }
-                };
-                let keyed_window = Rc::new(keyed_window);
-                staged.window[i] = Some(keyed_window.clone());
-                if *values_only {
-                    Rc::new(window::values_only(&keyed_window)?)
-                } else {
-                    keyed_window
-                }
+            if let Some((time, s)) = st.state[i].iter().next_back() {
+                run.state = Some((*time, s.clone()));
             }
-        }))
-    }
-
-    fn commit(&mut self, staged: Staged, t: u64) {
-        self.last.clone_from(&staged.out);
-        self.last_time = Some(t);
-        for (i, node) in self.plan.nodes.iter().enumerate() {
-            if let Some(r) = &staged.out[i] {
-                self.history[i].insert(t, r.clone());
-            }
-            let keep = node.remember_ms;
-            forget_before(&mut self.history[i], keep, t);
-            if let Some(mut r) = staged.reduced[i].clone() {
-                let window = staged.window[i]
-                    .as_ref()
-                    .or(self.last_window[i].as_ref().map(|(_, w)| w));
-                if let (Some(window), Some(pairs)) = (window, Rc::get_mut(&mut r)) {
+            for (time, r) in &st.reduced[i] {
+                let mut r = r.clone();
+                if let (Some((_, window)), Some(pairs)) = (&run.window, Rc::get_mut(&mut r)) {
                     share_keys(pairs, window);
                 }
-                self.reduced[i].insert(t, r);
-            }
-            if let NodeOp::Window(w) = &node.op {
-                // The next slide still removes the batches in (t' - slide - window, t' - window].
-                let keep = w.window_ms + w.slide_ms;
-                forget_before(&mut self.reduced[i], keep, t);
-            }
-            if let Some(r) = &staged.window[i] {
-                self.last_window[i] = Some((t, r.clone()));
-            }
-            if matches!(node.op, NodeOp::TextInput) && staged.out[i].is_some() {
-                self.pending[i].clear();
+                run.reduced.insert(*time, r);
             }
         }
-        self.accumulators = staged.accumulators;
+        for i in 0..self.nodes.len() {
+            // Oldest first: what is no longer read goes (a later entry is read at least as
+            // long as an earlier one).
+            let gone: Vec<u64> = self.nodes[i]
+                .history
+                .keys()
+                .take_while(|p| !self.still_read(i, **p, t))
+                .copied()
+                .collect();
+            let run = &mut self.nodes[i];
+            for p in gone {
+                run.history.remove(&p);
+            }
+            if let NodeOp::Window(w) = &self.plan.nodes[i].op {
+                // The next slides still remove the batches in (t' - slide - window, t' - window].
+                let keep = w.window_ms + w.slide_ms + self.plan.nodes[i].lag_ms;
+                forget_before(&mut run.reduced, keep, t);
+            }
+        }
+        self.accumulators = st.accumulators;
+        self.last_time = Some(t);
     }
 
     /// Which records of the last batch derive from `record` of node `node` (see
@@ -589,8 +548,8 @@ fn share_keys(pairs: &mut PairRdd, window: &Rdd) {
     }
 }
 
-/// Drops the RDDs older than `keep` ms before `t`, oldest first: O(dropped), not O(kept),
-/// so a long window's history costs nothing per tick.
+/// Drops the entries older than `keep` ms before `t`, oldest first: O(dropped), not
+/// O(kept), so a long window's history costs nothing per tick.
 fn forget_before<V>(history: &mut BTreeMap<u64, V>, keep: u64, t: u64) {
     while let Some((&time, _)) = history.first_key_value() {
         if time.saturating_add(keep) > t {
@@ -599,55 +558,11 @@ fn forget_before<V>(history: &mut BTreeMap<u64, V>, keep: u64, t: u64) {
         history.pop_first();
     }
 }
-
-/// The per-batch ops: inputs at this batch time in, the node's RDD out.
-fn per_batch(op: &NodeOp, ins: &[RddRef]) -> Result<Rdd, OpError> {
-    let a = &ins[0];
-    Ok(match op {
-        NodeOp::Map(f) => stateless::map(a, f)?,
-        NodeOp::FlatMap(f) => stateless::flat_map(a, f)?,
-        NodeOp::Filter(f) => stateless::filter(a, f)?,
-        NodeOp::MapValues(f) => stateless::map_values(a, f)?,
-        NodeOp::FlatMapValues(f) => stateless::flat_map_values(a, f)?,
-        NodeOp::ReduceByKey(f, parts) => keyed::reduce_by_key(a, *parts, f)?,
-        NodeOp::GroupByKey(parts) => keyed::group_by_key(a, *parts)?,
-        NodeOp::CountByValue(parts) => keyed::count_by_value(a, *parts),
-        NodeOp::Count => stateless::count(a, crate::rdd::DEFAULT_PARTITIONS),
-        NodeOp::Reduce(f) => stateless::reduce(a, f)?,
-        NodeOp::Repartition(parts) => stateless::repartition(a, *parts),
-        NodeOp::Union => {
-            let r: Vec<&Rdd> = ins.iter().map(|r| &**r).collect();
-            stateless::union(&r)
-        }
-        NodeOp::Join(kind, parts) => join::join(a, &ins[1], *parts, *kind)?,
-        NodeOp::Cogroup(parts) => join::cogroup(a, &ins[1], *parts)?,
-        NodeOp::Intersection => transform::intersection(a, &ins[1]),
-        NodeOp::Subtract => transform::subtract(a, &ins[1]),
-        NodeOp::Cartesian => transform::cartesian(a, &ins[1]),
-        NodeOp::Transform(ops) => {
-            let mut cur: Rdd = (**a).clone();
-            for op in ops {
-                cur = match op {
-                    RddOp::Distinct => transform::distinct(&cur),
-                    RddOp::Sample { fraction, seed } => transform::sample(&cur, *fraction, *seed),
-                    RddOp::SortBy(f, asc) => transform::sort_by(&cur, f, *asc)?,
-                    RddOp::SortByKey(asc) => transform::sort_by_key(&cur, *asc)?,
-                    RddOp::Take(n) => transform::take(&cur, *n),
-                    RddOp::Top(n, key) => Rdd::new(vec![transform::top(&cur, *n, key.as_ref())?]),
-                };
-            }
-            cur
-        }
-        // Sources, windows, state and outputs are handled by the engine itself.
-        _ => Rdd::empty(1),
-    })
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::lambda::EvalError;
-    use crate::rdd::func;
+    use crate::rdd::Func;
+    use crate::types::Type;
 
     /// An engine over `nodes` (the spec's node list, as JSON objects), 1 s batches.
     pub(crate) fn engine(nodes: &str) -> Engine {
@@ -660,12 +575,10 @@ pub(crate) mod tests {
 
     /// A map that fails on the record "bad", standing in for a lambda like `s => s.toInt`.
     fn failing_map() -> NodeOp {
-        NodeOp::Map(func(|a: &[Value]| match &a[0] {
-            Value::Str(s) if &**s == "bad" => Err(EvalError {
-                message: "java.lang.NumberFormatException: For input string: \"bad\"".into(),
-            }),
-            v => Ok(v.clone()),
-        }))
+        NodeOp::Map(Func::builtin(
+            "s => if (s == \"bad\") s.toInt.toString else s",
+            vec![Type::String],
+        ))
     }
 
     #[test]
@@ -731,10 +644,18 @@ pub(crate) mod tests {
         e.set_sample_limit(1);
         let r0 = e.tick().unwrap();
         assert_eq!(r0.nodes.len(), 3);
-        assert!(r0.nodes[0].fired && !r0.nodes[1].fired && !r0.nodes[2].fired);
-        assert!(r0.outputs.is_empty());
-        assert_eq!(r0.nodes[0].partitions, vec![1, 1]);
+        // No job at 1 s: the queue's batch waits for the window's job at 2 s.
+        assert!(r0.nodes.iter().all(|n| !n.fired));
+        assert!(r0.outputs.is_empty() && r0.jobs.is_empty());
+        assert_eq!(r0.input_records, 2);
+        assert_eq!(r0.nodes[0].not_computed, Some(NotComputed::NotYet));
+        assert_eq!(r0.nodes[1].not_computed, Some(NotComputed::NotASlideTime));
         let r1 = e.tick().unwrap();
+        assert_eq!(r1.jobs, ["out"]);
+        let q = &r1.nodes[0];
+        assert_eq!(q.computed_times_ms, [1000, 2000]);
+        assert_eq!(q.earlier[0].partitions, vec![1, 1]);
+        assert_eq!(q.earlier[0].computed_by, "out");
         let c = &r1.nodes[1];
         assert!(c.fired);
         assert_eq!(c.count, 3);
@@ -837,16 +758,19 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn node_types_are_inferred_without_lambdas() {
-        let e = engine(
-            r#"{"id": "a", "op": "queueStream", "batches": [[["k", 1]]]},
+    fn node_types_are_inferred_without_lambdas_and_without_an_output() {
+        // No output op: Spark would not start it, but the DAG's types are known.
+        let json = r#"{"version": 1, "batch_interval_ms": 1000, "nodes": [
+               {"id": "a", "op": "queueStream", "batches": [[["k", 1]]]},
                {"id": "b", "op": "queueStream", "batches": [[["k", "x"]]]},
                {"id": "j", "op": "leftOuterJoin", "inputs": ["a", "b"]},
                {"id": "g", "op": "cogroup", "inputs": ["a", "b"]},
                {"id": "c", "op": "countByValue", "inputs": ["a"]},
-               {"id": "w", "op": "groupByKeyAndWindow", "inputs": ["a"], "window_ms": 2000}"#,
-        );
-        let ty = |id| e.node_type(id).map(|t| t.to_string());
+               {"id": "w", "op": "groupByKeyAndWindow", "inputs": ["a"], "window_ms": 2000}]}"#;
+        let spec = PipelineSpec::from_json(json).unwrap();
+        assert!(Engine::new(spec.clone()).is_err());
+        let plan = crate::plan::plan(&spec).unwrap();
+        let ty = |id| plan.node_type(id).map(|t| t.to_string());
         assert_eq!(ty("j").as_deref(), Some("(String, (Int, Option[String]))"));
         assert_eq!(
             ty("g").as_deref(),

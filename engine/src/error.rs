@@ -1,5 +1,6 @@
 //! Errors a user sees: spec errors (before running, naming node, field and column) and batch
-//! errors (a run-time failure naming batch, node, record and reason).
+//! errors (a run-time failure naming the record's batch, the job's time, node, record and
+//! reason).
 
 use std::fmt;
 
@@ -71,22 +72,34 @@ impl std::error::Error for SpecError {}
 /// A run-time failure in one batch; the engine is left as it was before the tick.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchError {
+    /// The batch whose RDD was being computed (the failing record's batch).
     pub batch: u64,
     pub time_ms: u64,
     pub node: String,
     /// The record (or lambda arguments) as JSON text, when one is to blame.
     pub record: Option<String>,
     pub message: String,
+    /// The output op whose job failed.
+    #[serde(default)]
+    pub job: String,
+    /// The job's time: the batch that failed (later than `time_ms` upstream of a window,
+    /// whose job at its next slide time computes the batches before it).
+    #[serde(default)]
+    pub job_time_ms: u64,
 }
 
-/// `batch 2 (time 3000 ms), node `n`, record "x": java.lang.NumberFormatException: …`
+/// `batch 2 (time 3000 ms), in the job of `out` at 4000 ms, node `n`, record "x": …`
 impl fmt::Display for BatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "batch {} (time {} ms), node `{}`",
-            self.batch, self.time_ms, self.node
-        )?;
+        write!(f, "batch {} (time {} ms), ", self.batch, self.time_ms)?;
+        if !self.job.is_empty() {
+            write!(
+                f,
+                "in the job of `{}` at {} ms, ",
+                self.job, self.job_time_ms
+            )?;
+        }
+        write!(f, "node `{}`", self.node)?;
         if let Some(r) = &self.record {
             write!(f, ", record {r}")?;
         }

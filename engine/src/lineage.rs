@@ -18,6 +18,7 @@ use crate::ops::output::{self, Action};
 use crate::ops::stateless;
 use crate::plan::{NodeOp, WindowKind};
 use crate::rdd::{OpError, Rdd, RddRef};
+use crate::report::NotComputed;
 use crate::value::Value;
 
 /// Distinct derived records listed per node (the count covers them all).
@@ -134,24 +135,41 @@ fn narrow(op: &NodeOp, input: &Rdd) -> Option<Result<Rdd, OpError>> {
         NodeOp::Filter(f) => stateless::filter(input, f),
         NodeOp::MapValues(f) => stateless::map_values(input, f),
         NodeOp::FlatMapValues(f) => stateless::flat_map_values(input, f),
-        _ => return None,
+        NodeOp::Queue(_)
+        | NodeOp::TextInput
+        | NodeOp::Generator(_)
+        | NodeOp::ReduceByKey(..)
+        | NodeOp::GroupByKey(_)
+        | NodeOp::CountByValue(_)
+        | NodeOp::Count
+        | NodeOp::Reduce(_)
+        | NodeOp::Repartition(_)
+        | NodeOp::Union
+        | NodeOp::Join(..)
+        | NodeOp::Cogroup(_)
+        | NodeOp::Intersection
+        | NodeOp::Subtract
+        | NodeOp::Cartesian
+        | NodeOp::Transform(_)
+        | NodeOp::Window(_)
+        | NodeOp::UpdateStateByKey(..)
+        | NodeOp::MapWithState(..)
+        | NodeOp::Output { .. } => return None,
     })
 }
 
 impl Engine {
     /// Node `i`'s RDD at the last batch: kept, or (for a narrow op fused into the reduce it
-    /// feeds, which never materialises it) recomputed from its input. `None`: not computed.
+    /// feeds, which never materialises it) recomputed from its input. `None`: no job
+    /// computed it at that time.
     fn last_rdd(&self, i: usize) -> Result<Option<RddRef>, SpecError> {
         if let Some(r) = self.last.get(i).and_then(Clone::clone) {
             return Ok(Some(r));
         }
         let node = &self.plan.nodes[i];
-        let (Some(&input), Some(t)) = (node.inputs.first(), self.last_time) else {
+        let (Some(&input), true) = (node.inputs.first(), self.last_fused[i]) else {
             return Ok(None);
         };
-        if !t.is_multiple_of(node.slide_ms) {
-            return Ok(None);
-        }
         let Some(parent) = self.last_rdd(input)? else {
             return Ok(None);
         };
@@ -210,10 +228,14 @@ impl Engine {
             });
         }
         let Some(rdd) = self.last_rdd(i)? else {
-            return Ok(Trace::Nothing(Some(format!(
-                "not computed at this batch (it computes every {} ms)",
-                node.slide_ms
-            ))));
+            let why = if !node.reachable {
+                NotComputed::NoOutput
+            } else if self.last_time.is_some_and(|t| !node.defined_at(t)) {
+                NotComputed::NotASlideTime
+            } else {
+                NotComputed::NotYet
+            };
+            return Ok(Trace::Nothing(Some(why.reason().to_string())));
         };
         if ins.iter().any(|t| matches!(t, Trace::All)) {
             return Ok(Trace::All);
@@ -273,10 +295,18 @@ impl Engine {
                 WindowKind::Keyed { keying, .. } => with_keys(&rdd, &keys_of(a, *keying)),
                 WindowKind::Grouped(_) => with_keys(&rdd, &keys_of(a, Keying::Pair)),
             },
-            op => match narrow(op, &Rdd::new(vec![a.to_vec()])) {
+            op @ (NodeOp::Map(_)
+            | NodeOp::FlatMap(_)
+            | NodeOp::Filter(_)
+            | NodeOp::MapValues(_)
+            | NodeOp::FlatMapValues(_)) => match narrow(op, &Rdd::new(vec![a.to_vec()])) {
                 Some(r) => r.map_err(|e| lambda_error(&node.id, e))?.collect(),
                 None => Vec::new(),
             },
+            // Sources read no node; an output's lines were traced above.
+            NodeOp::Queue(_) | NodeOp::TextInput | NodeOp::Generator(_) | NodeOp::Output { .. } => {
+                Vec::new()
+            }
         };
         Ok(Trace::Records(records))
     }
@@ -431,7 +461,9 @@ mod tests {
         {"id": "counts", "op": "reduceByKey", "inputs": ["pairs"], "fn": "_ + _"},
         {"id": "windowed", "op": "reduceByKeyAndWindow", "inputs": ["pairs"], "fn": "_ + _", "inverse": "_ - _", "window_ms": 2000},
         {"id": "out", "op": "print", "inputs": ["counts"], "num": 10},
-        {"id": "total", "op": "count", "inputs": ["words"]}"#;
+        {"id": "total", "op": "count", "inputs": ["words"]},
+        {"id": "windowed_out", "op": "foreachRDD", "inputs": ["windowed"], "action": "count"},
+        {"id": "total_out", "op": "foreachRDD", "inputs": ["total"], "action": "collect"}"#;
 
     #[test]
     fn a_line_in_word_count_marks_its_words_pairs_counts_window_and_printed_lines() {

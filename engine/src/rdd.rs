@@ -6,7 +6,8 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 use rustc_hash::FxBuildHasher;
 
-use crate::lambda::{EvalError, Shape};
+use crate::lambda::{self, Lambda, Signature};
+use crate::types::Type;
 use crate::value::Value;
 
 /// Partitions used where an op has no `partitions` field (Spark's `local[2]` parallelism).
@@ -26,18 +27,6 @@ pub type RddRef = Rc<Rdd>;
 
 /// An insertion-ordered hash map keyed by records: deterministic iteration on every platform.
 pub type KeyMap<V> = IndexMap<Value, V, FxBuildHasher>;
-
-/// A string looked up in a [`KeyMap`] as the `Value::Str` it equals, without building one:
-/// it hashes as `Value::Str` does (the `str`'s own hash) and equals only that string.
-#[derive(Hash)]
-pub struct StrKey<'a>(pub &'a str);
-
-impl indexmap::Equivalent<Value> for StrKey<'_> {
-    #[inline]
-    fn equivalent(&self, key: &Value) -> bool {
-        matches!(key, Value::Str(s) if **s == *self.0)
-    }
-}
 
 impl Rdd {
     pub fn new(parts: Vec<Vec<Value>>) -> Rdd {
@@ -155,35 +144,36 @@ impl PairRdd {
     }
 }
 
-/// What an op calls: a compiled lambda or a built-in closure, with the [`Shape`] a hot path
-/// may run instead (`Opaque` unless the lambda is one of the recognised forms). Calling it,
-/// `f(args)`, always runs the closure.
-#[derive(Clone)]
-pub struct Func {
-    run: Rc<Closure>,
-    pub shape: Shape,
-}
+/// What an op calls: a compiled lambda, shared (an op's own lambda from the pipeline, or one
+/// the planner writes for an op Spark derives, such as countByWindow's `_ + _`). Every op runs
+/// every lambda through the same compiled code: `call` on values, or the slot forms
+/// ([`Lambda::emit`], [`Lambda::each`], [`Lambda::fold`]) on a fused chain's borrowed records.
+#[derive(Clone, Debug)]
+pub struct Func(Rc<Lambda>);
 
-/// The closure a [`Func`] calls.
-pub type Closure = dyn Fn(&[Value]) -> Result<Value, EvalError>;
+impl Func {
+    pub fn new(l: Lambda) -> Func {
+        Func(Rc::new(l))
+    }
 
-impl std::ops::Deref for Func {
-    type Target = Closure;
-    fn deref(&self) -> &Self::Target {
-        &*self.run
+    /// A lambda the engine writes itself, over `params`: `Func::builtin("_ + _", [Int, Int])`.
+    /// Panics if it does not compile (the engine's own sources are fixed).
+    pub fn builtin(source: &str, params: Vec<Type>) -> Func {
+        let sig = Signature {
+            params,
+            result: Type::Unknown,
+        };
+        match lambda::compile(source, &sig) {
+            Ok(l) => Func::new(l),
+            Err(e) => panic!("the engine's own lambda {source:?} does not compile: {e}"),
+        }
     }
 }
 
-/// Wraps a closure as a [`Func`] of no particular shape.
-pub fn func(f: impl Fn(&[Value]) -> Result<Value, EvalError> + 'static) -> Func {
-    shaped(Shape::Opaque, f)
-}
-
-/// Wraps a closure as a [`Func`] that computes what `shape` describes.
-pub fn shaped(shape: Shape, f: impl Fn(&[Value]) -> Result<Value, EvalError> + 'static) -> Func {
-    Func {
-        run: Rc::new(f),
-        shape,
+impl std::ops::Deref for Func {
+    type Target = Lambda;
+    fn deref(&self) -> &Lambda {
+        &self.0
     }
 }
 
@@ -218,7 +208,7 @@ impl OpError {
 /// Calls `f`, blaming `args` if it fails.
 #[inline]
 pub fn call(f: &Func, args: &[Value]) -> Result<Value, OpError> {
-    f(args).map_err(|e| OpError::on(args, e.message))
+    f.call(args).map_err(|e| OpError::on(args, e.message))
 }
 
 /// The `(key, value)` of a pair record, or an error naming the record.

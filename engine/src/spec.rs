@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::{self, OpKind};
 use crate::error::SpecError;
 
 /// A whole pipeline: its batch interval, how many ticks to replay, and its nodes in order.
@@ -20,6 +21,11 @@ pub struct PipelineSpec {
     /// Batches to run (replay CLI, tests); default: the longest `queueStream`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticks: Option<u64>,
+    /// The program calls `ssc.checkpoint(dir)`: absent or `true`, it does. With `false`,
+    /// Spark refuses to start a pipeline whose output reads a stream it must checkpoint
+    /// (state, an inverse window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<bool>,
     pub nodes: Vec<NodeSpec>,
 }
 
@@ -78,7 +84,7 @@ impl PipelineSpec {
         self.ticks.unwrap_or_else(|| {
             self.nodes
                 .iter()
-                .filter(|n| n.op == "queueStream")
+                .filter(|n| catalog::op_named(&n.op).is_some_and(|o| o.kind == OpKind::QueueStream))
                 .filter_map(|n| n.field("batches").and_then(|b| b.as_array()))
                 .map(|b| b.len() as u64)
                 .max()

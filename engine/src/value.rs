@@ -210,7 +210,7 @@ impl PartialEq for Value {
             (Value::Double(a), Value::Double(b)) => java_double_cmp(*a, *b) == Ordering::Equal,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             // Shared strings (a split's repeated pieces) are equal without comparing bytes.
-            (Value::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || a == b,
+            (Value::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || same_text(a, b),
             (Value::Tuple(a), Value::Tuple(b)) | (Value::List(a), Value::List(b)) => a == b,
             (Value::Opt(a), Value::Opt(b)) => a == b,
             _ => false,
@@ -219,6 +219,24 @@ impl PartialEq for Value {
 }
 
 impl Eq for Value {}
+
+/// `a == b` for strings, eight bytes at a time (keys are short, and WebAssembly's `memcmp`
+/// compares byte by byte).
+#[inline]
+pub fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().unwrap_or([0; 8]));
+    for (p, q) in (&mut x).zip(&mut y) {
+        if word(p) != word(q) {
+            return false;
+        }
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
+}
 
 impl Hash for Value {
     fn hash<H: Hasher>(&self, state: &mut H) {
@@ -352,6 +370,28 @@ mod tests {
             Value::none(),
         ]);
         assert_eq!(v.to_string(), "(a,1,List(2.0, 0.5),Some(true),None)");
+    }
+
+    #[test]
+    fn same_text_is_string_equality() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghijklmnop",
+            "é",
+            "abcdefgX",
+            "abcdefgh1",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(same_text(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+        assert!(!same_text("abcdefgh12345678x", "abcdefgh12345678y"));
     }
 
     #[test]

@@ -470,9 +470,9 @@ fn type_errors_name_the_column() {
     let s = map(Type::String);
     let cases: &[(&str, usize, &str)] = &[
         (
-            "s => s.size",
+            "s => s.len",
             8,
-            "String has no method 'size' (did you mean 'length'?)",
+            "String has no method 'len' (did you mean 'length'?)",
         ),
         (
             "s => s.toLong",

@@ -242,6 +242,7 @@ fn a_split_separator_computed_at_run_time_works_too() {
 #[test]
 fn string_methods_count_characters() {
     assert_eq!(string("s => s.length", "héllo"), "5");
+    assert_eq!(string("s => s.size", "héllo"), "5");
     assert_eq!(string("s => s.indexOf(\"l\")", "héllo"), "2");
     assert_eq!(string("s => s.lastIndexOf(\"l\")", "héllo"), "3");
     assert_eq!(string("s => s.indexOf(\"z\")", "héllo"), "-1");
@@ -314,9 +315,78 @@ fn to_int_parses_the_64_bit_range_as_java_does() {
         "9223372036854775808",
         "1_000",
         "0x10",
+        // Java reads one UTF-16 unit at a time: MATHEMATICAL BOLD DIGIT ZERO is no digit.
+        "\u{1D7CE}",
+        "\u{661}.",
     ] {
         assert_eq!(
             string("s => s.toInt", bad),
+            format!("ERR java.lang.NumberFormatException: For input string: \"{bad}\""),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn to_int_reads_every_scripts_decimal_digits_as_java_does() {
+    // Outputs of Long.parseLong on Java 17 for the same strings.
+    for (input, out) in [
+        ("\u{661}\u{662}", "12"),
+        ("-\u{661}", "-1"),
+        ("+\u{661}", "1"),
+        ("\u{FF11}\u{FF12}", "12"),
+        ("\u{661}2", "12"),
+        ("\u{967}\u{966}", "10"),
+        ("\u{ABF9}", "9"),
+    ] {
+        assert_eq!(string("s => s.toInt", input), out, "{input:?}");
+    }
+}
+
+#[test]
+fn to_double_reads_javas_hexadecimal_form() {
+    // Outputs of Double.parseDouble on Java 17 for the same strings.
+    for (input, out) in [
+        ("0x1p3", "8.0"),
+        ("0X1P3", "8.0"),
+        ("0x1.8p1", "3.0"),
+        ("0x.8p1", "1.0"),
+        ("0x1.p1", "2.0"),
+        ("0x1p3d", "8.0"),
+        ("0x1p3F", "8.0"),
+        (" 0x1p3 ", "8.0"),
+        ("-0x1p3", "-8.0"),
+        ("+0x1p-1", "0.5"),
+        ("0x1p+3", "8.0"),
+        ("0x0p0", "0.0"),
+        ("-0x0p0", "-0.0"),
+        ("0x1p-1075", "0.0"),
+        ("0x1.8p-1074", "1.0E-323"),
+        ("0xcp-1076", "1.5E-323"),
+        ("0x1.fffffffffffffp1023", "1.7976931348623157E308"),
+        ("0x1.fffffffffffff8p1023", "Infinity"),
+        ("0x1.fffffffffffff7ffp1023", "1.7976931348623157E308"),
+        ("0x1p1024", "Infinity"),
+        ("0x123456789abcdef123p0", "3.358127276707303E20"),
+        ("0x1.000000000000080000000001p0", "1.0000000000000002"),
+        ("0x1.00000000000008p0", "1.0"),
+        ("0x1.00000000000018p0", "1.0000000000000004"),
+        ("0x00000000000000000000001p0", "1.0"),
+        ("0x1p99999999999", "Infinity"),
+        ("0x1p-99999999999", "0.0"),
+        ("0x1.0000000000001p-1022", "2.225073858507202E-308"),
+        ("0x1p-1023", "1.1125369292536007E-308"),
+        ("0x1.ffffffffffffffp-1023", "2.2250738585072014E-308"),
+        ("0xfffffffffffffc00p-1022", "4.1045368012983762E-289"),
+        ("0x.00000000000000000000000000000000000000001p160", "0.0625"),
+    ] {
+        assert_eq!(string("s => s.toDouble", input), out, "{input:?}");
+    }
+    for bad in [
+        "0x1", "0xp3", "0x.p1", "0x1P", "0x1p3.0", "0x1_0p0", "00x1p3", "\u{661}",
+    ] {
+        assert_eq!(
+            string("s => s.toDouble", bad),
             format!("ERR java.lang.NumberFormatException: For input string: \"{bad}\""),
             "{bad:?}"
         );

@@ -219,14 +219,16 @@ fn state_misuse_fails_the_batch_naming_node_record_and_sparks_reason() {
         // input still waiting.
         assert_eq!(e.batches_run(), 1);
         assert_eq!(e.snapshot().to_bytes(), before, "{f}");
-        // The learner fixes the function: the kept batch runs, nothing lost.
+        // The learner fixes the function: a new context replays the logged input, and the
+        // kept batch runs with the same records, nothing lost.
         let mut fixed: PipelineSpec = PipelineSpec::from_json(&spec.to_string()).unwrap();
         fixed.nodes[2]
             .fields
             .insert("fn".into(), SPARK_WORD_COUNT.into());
-        let snap = Snapshot::from_bytes(&before).unwrap();
-        let (mut e, _) = Engine::restore_with(snap, fixed).unwrap();
-        let r = e.tick().unwrap();
+        let mut e = Engine::with_input(fixed, e.input_log().clone()).unwrap();
+        let replay = e.run_to(2);
+        assert_eq!(replay.error, None);
+        let r = &replay.reports[1];
         assert_eq!(strings(&r.outputs[0].records), ["(boom,1)", "(ok,1)"]);
     }
 }

@@ -1,5 +1,7 @@
-//! The replay CLI on bad input: exit status 1, nothing on stdout, and a message on stderr
-//! that names the node and the reason.
+//! The replay CLI on bad input and on pipelines Spark refuses to start: exit status 1,
+//! nothing on stdout, and a message on stderr that names the node and the reason (Spark's
+//! own for the refusals). On a run-time error: the lines of the batches that ran before it,
+//! then the error (naming the record's batch and the job's time), exit status 1.
 
 use std::process::Command;
 
@@ -195,16 +197,63 @@ fn type_errors() {
     );
 }
 
+/// Asserts a run that fails at run time: exit 1, stdout exactly `printed`, stderr naming
+/// every `needle`.
+fn assert_fails_after(name: &str, json: &str, printed: &str, needles: &[&str]) {
+    let (code, stdout, stderr) = replay(name, json);
+    assert_eq!(code, 1, "{name}: exit status (stderr: {stderr})");
+    assert_eq!(
+        stdout, printed,
+        "{name}: the lines of the batches before the error"
+    );
+    assert!(!stderr.contains("panicked"), "{name}: panicked: {stderr}");
+    for n in needles {
+        assert!(
+            stderr.contains(n),
+            "{name}: stderr should mention {n:?}: {stderr}"
+        );
+    }
+}
+
 #[test]
-fn run_time_error_names_node_and_record() {
-    assert_fails(
+fn run_time_error_prints_the_batches_before_and_names_node_and_record() {
+    assert_fails_after(
         "runtime",
         &pipeline(
             r#"{"id": "q", "op": "queueStream", "batches": [["1", "2"], ["3", "x"]]},
                {"id": "nums", "op": "map", "inputs": ["q"], "fn": "s => s.toInt"},
                {"id": "out", "op": "foreachRDD", "inputs": ["nums"], "action": "collect"}"#,
         ),
-        &["node `nums`", "batch 1", "\"x\""],
+        "{\"batch\":0,\"time_ms\":1000,\"output\":\"out\",\"records\":[1,2]}\n",
+        &[
+            "node `nums`",
+            "batch 1 (time 2000 ms)",
+            "in the job of `out` at 2000 ms",
+            "\"x\"",
+            "NumberFormatException",
+        ],
+    );
+}
+
+/// As Spark does (checked on 4.3.0: the job at 4 s fails on the record of 3 s): a record
+/// that fails upstream of a 2 s-slide window fails the window's job at its next slide.
+#[test]
+fn a_failure_upstream_of_a_window_fails_the_windows_job_at_its_slide_time() {
+    assert_fails_after(
+        "runtime_window",
+        &pipeline(
+            r#"{"id": "q", "op": "queueStream", "batches": [["1"], ["2"], ["x"], ["4"]]},
+               {"id": "nums", "op": "map", "inputs": ["q"], "fn": "s => s.toInt"},
+               {"id": "w", "op": "window", "inputs": ["nums"], "window_ms": 2000, "slide_ms": 2000},
+               {"id": "out", "op": "foreachRDD", "inputs": ["w"], "action": "collect"}"#,
+        ),
+        "{\"batch\":1,\"time_ms\":2000,\"output\":\"out\",\"records\":[1,2]}\n",
+        &[
+            "node `nums`",
+            "batch 2 (time 3000 ms)",
+            "in the job of `out` at 4000 ms",
+            "\"x\"",
+        ],
     );
 }
 
@@ -212,7 +261,7 @@ fn run_time_error_names_node_and_record() {
 fn a_filter_that_drops_a_live_key_fails_as_in_spark() {
     // `a` (1) is filtered out of the window at 1 s; when its batch leaves at 3 s there is no
     // previous value and no new value: Spark's ReducedWindowedDStream throws.
-    assert_fails(
+    assert_fails_after(
         "neither",
         &pipeline(
             r#"{"id": "q", "op": "queueStream", "batches": [[["a", 1]], [], []]},
@@ -220,10 +269,82 @@ fn a_filter_that_drops_a_live_key_fails_as_in_spark() {
                 "inverse": "_ - _", "filter": "kv => kv._2 > 1", "window_ms": 2000},
                {"id": "out", "op": "foreachRDD", "inputs": ["w"], "action": "collect"}"#,
         ),
+        "{\"batch\":0,\"time_ms\":1000,\"output\":\"out\",\"records\":[]}\n\
+         {\"batch\":1,\"time_ms\":2000,\"output\":\"out\",\"records\":[]}\n",
         &[
             "node `w`",
             "batch 2",
             "Neither previous window has value for key, nor new values found",
         ],
     );
+}
+
+/// Spark's `ssc.start()` refuses a graph without an output op (message checked on 4.3.0).
+#[test]
+fn a_pipeline_without_an_output_op_is_refused_with_sparks_message() {
+    assert_fails(
+        "no_output",
+        &pipeline(&format!(
+            r#"{LINES}, {{"id": "n", "op": "count", "inputs": ["lines"]}}"#
+        )),
+        &["requirement failed: No output operations registered, so nothing to execute"],
+    );
+}
+
+/// With `"checkpoint": false` (no `ssc.checkpoint(dir)`), Spark refuses every stream it must
+/// checkpoint that an output reads (message checked on 4.3.0); a window without an inverse,
+/// and a stateful node no output reads, run.
+#[test]
+fn without_a_checkpoint_stateful_and_inverse_windows_are_refused_with_sparks_message() {
+    let message = "requirement failed: The checkpoint directory has not been set. Please set it by StreamingContext.checkpoint().";
+    let off = |nodes: &str| {
+        format!(
+            r#"{{"version": 1, "batch_interval_ms": 1000, "checkpoint": false, "nodes": [{LINES}, {{"id": "pairs", "op": "map", "inputs": ["lines"], "fn": "l => (l, 1)"}}, {nodes}]}}"#
+        )
+    };
+    let refused = [
+        r#"{"id": "s", "op": "updateStateByKey", "inputs": ["pairs"], "fn": "(vs, s) => Some(vs.size)"}"#,
+        r#"{"id": "s", "op": "mapWithState", "inputs": ["pairs"], "fn": "(k, v, state) => { state.update(1); k }"}"#,
+        r#"{"id": "s", "op": "reduceByKeyAndWindow", "inputs": ["pairs"], "fn": "_ + _", "inverse": "_ - _", "window_ms": 2000}"#,
+        r#"{"id": "s", "op": "reduceByWindow", "inputs": ["lines"], "fn": "_ + _", "inverse": "_ + _", "window_ms": 2000}"#,
+        r#"{"id": "s", "op": "countByWindow", "inputs": ["lines"], "window_ms": 2000}"#,
+        r#"{"id": "s", "op": "countByValueAndWindow", "inputs": ["lines"], "window_ms": 2000}"#,
+    ];
+    for (k, node) in refused.iter().enumerate() {
+        let json = off(&format!(
+            r#"{node}, {{"id": "out", "op": "foreachRDD", "inputs": ["s"], "action": "count"}}"#
+        ));
+        assert_fails(&format!("no_checkpoint_{k}"), &json, &["node `s`", message]);
+    }
+    let runs = [
+        r#"{"id": "s", "op": "reduceByKeyAndWindow", "inputs": ["pairs"], "fn": "_ + _", "window_ms": 2000}"#,
+        r#"{"id": "s", "op": "window", "inputs": ["lines"], "window_ms": 2000}"#,
+        r#"{"id": "s", "op": "groupByKeyAndWindow", "inputs": ["pairs"], "window_ms": 2000}"#,
+        r#"{"id": "s", "op": "reduceByWindow", "inputs": ["lines"], "fn": "_ + _", "window_ms": 2000}"#,
+    ];
+    for (k, node) in runs.iter().enumerate() {
+        let json = off(&format!(
+            r#"{node}, {{"id": "out", "op": "foreachRDD", "inputs": ["s"], "action": "count"}}"#
+        ));
+        let (code, stdout, stderr) = replay(&format!("checkpoint_off_runs_{k}"), &json);
+        assert_eq!(code, 0, "{node}: {stderr}");
+        assert_eq!(stdout.lines().count(), 2, "{node}");
+    }
+    // A stateful node no output reads is never started, so Spark lets it be.
+    let json = off(
+        r#"{"id": "s", "op": "updateStateByKey", "inputs": ["pairs"], "fn": "(vs, s) => Some(vs.size)"},
+           {"id": "out", "op": "foreachRDD", "inputs": ["pairs"], "action": "count"}"#,
+    );
+    let (code, _, stderr) = replay("checkpoint_off_unread_state", &json);
+    assert_eq!(code, 0, "{stderr}");
+    // The same pipelines with the checkpoint on (absent, or true) run.
+    for on in [r#""checkpoint": true,"#, ""] {
+        let json = off(&format!(
+            r#"{}, {{"id": "out", "op": "foreachRDD", "inputs": ["s"], "action": "count"}}"#,
+            refused[0]
+        ))
+        .replace(r#""checkpoint": false,"#, on);
+        let (code, _, stderr) = replay("checkpoint_on", &json);
+        assert_eq!(code, 0, "{on}: {stderr}");
+    }
 }

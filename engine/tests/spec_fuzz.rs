@@ -2,65 +2,41 @@
 //! arbitrary pipelines made of real op and field names with random values; a pipeline that
 //! validates also runs a few ticks without panicking.
 
-use dstream_engine::{validate, Engine, PipelineSpec};
+use dstream_engine::catalog::{self, OpKind};
+use dstream_engine::plan::{plan, NO_OUTPUT_MESSAGE};
+use dstream_engine::{validate, Engine, NodeSpec, PipelineSpec};
 use proptest::prelude::*;
 use serde_json::{json, Value as J};
 
-const OPS: &[&str] = &[
-    "queueStream",
-    "textInput",
-    "generator",
-    "map",
-    "flatMap",
-    "filter",
-    "mapValues",
-    "flatMapValues",
-    "reduceByKey",
-    "groupByKey",
-    "countByValue",
-    "count",
-    "reduce",
-    "repartition",
-    "union",
-    "join",
-    "leftOuterJoin",
-    "rightOuterJoin",
-    "fullOuterJoin",
-    "cogroup",
-    "intersection",
-    "subtract",
-    "cartesian",
-    "transform",
-    "window",
-    "countByWindow",
-    "reduceByWindow",
-    "reduceByKeyAndWindow",
-    "countByValueAndWindow",
-    "groupByKeyAndWindow",
-    "updateStateByKey",
-    "mapWithState",
-    "print",
-    "foreachRDD",
-    "nope",
-];
-const FIELDS: &[&str] = &[
-    "batches",
-    "kind",
-    "rate_per_s",
-    "seed",
-    "fn",
-    "partitions",
-    "rdd",
-    "window_ms",
-    "slide_ms",
-    "inverse",
-    "filter",
-    "num",
-    "action",
-    "n",
-    "accumulate",
-    "bogus",
-];
+/// Every op and field name the catalogue has, and one of neither.
+fn op_names() -> Vec<&'static str> {
+    catalog::OPS
+        .iter()
+        .map(|o| o.name)
+        .chain(["nope"])
+        .collect()
+}
+
+fn field_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = catalog::OPS
+        .iter()
+        .flat_map(|o| o.fields.iter().map(|f| f.name))
+        .chain(["bogus"])
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Values a field might hold: the catalogue's choices (generator kinds, actions), RDD op
+/// names, and a few lambdas.
+fn word_values() -> Vec<&'static str> {
+    let mut words: Vec<&'static str> = catalog::GENERATOR_KINDS.to_vec();
+    words.extend(catalog::ACTIONS.iter().map(|(_, n)| *n));
+    words.extend(catalog::RDD_OPS.iter().map(|o| o.name));
+    words.extend(["_ + _", "x => x"]);
+    words
+}
 
 fn json_leaf() -> impl Strategy<Value = J> {
     prop_oneof![
@@ -71,10 +47,7 @@ fn json_leaf() -> impl Strategy<Value = J> {
         (0u64..10_000).prop_map(|i| json!(i * 500)),
         any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(J::Null, J::Number)),
         "[a-z ,]{0,8}".prop_map(J::String),
-        prop::sample::select(vec![
-            "words", "collect", "count", "top", "take", "reduce", "_ + _", "x => x"
-        ])
-        .prop_map(|s| J::String(s.to_string())),
+        prop::sample::select(word_values()).prop_map(|s| J::String(s.to_string())),
     ]
 }
 
@@ -97,9 +70,9 @@ fn json_value() -> impl Strategy<Value = J> {
 fn node(ids: usize) -> impl Strategy<Value = J> {
     (
         0..ids,
-        prop::sample::select(OPS),
+        prop::sample::select(op_names()),
         prop::collection::vec(0..ids + 1, 0..3),
-        prop::collection::vec((prop::sample::select(FIELDS), json_value()), 0..4),
+        prop::collection::vec((prop::sample::select(field_names()), json_value()), 0..4),
     )
         .prop_map(|(id, op, inputs, fields)| {
             let mut o = serde_json::Map::new();
@@ -121,9 +94,15 @@ fn pipeline() -> impl Strategy<Value = J> {
         prop_oneof![Just(1000u64), Just(500), Just(0), any::<u64>()],
         prop::collection::vec(node(6), 0..7),
         prop_oneof![Just(1u32), any::<u32>()],
+        prop::option::of(any::<bool>()),
     )
-        .prop_map(|(b, nodes, version)| {
-            json!({"version": version, "batch_interval_ms": b, "ticks": 3, "nodes": nodes})
+        .prop_map(|(b, nodes, version, checkpoint)| {
+            let mut p =
+                json!({"version": version, "batch_interval_ms": b, "ticks": 3, "nodes": nodes});
+            if let Some(c) = checkpoint {
+                p["checkpoint"] = json!(c);
+            }
+            p
         })
 }
 
@@ -145,7 +124,7 @@ fn plausible_node(i: usize) -> impl Strategy<Value = J> {
         "x => x.toString.toInt",
         "v => Some(v)",
     ]);
-    let ops = prop::sample::select(OPS);
+    let ops = prop::sample::select(op_names());
     let dur = (1u64..4).prop_map(|k| json!(k * 1000));
     (
         ops,
@@ -155,23 +134,12 @@ fn plausible_node(i: usize) -> impl Strategy<Value = J> {
         dur.clone(),
         dur,
         0u64..4,
-        prop::sample::select(vec![
-            "collect",
-            "count",
-            "countByValue",
-            "take",
-            "top",
-            "reduce",
-        ]),
+        prop::sample::select(catalog::ACTIONS.iter().map(|(_, n)| *n).collect::<Vec<_>>()),
         any::<bool>(),
     )
         .prop_map(move |(op, inputs, f, g, w, s, n, action, acc)| {
-            let arity = match op {
-                "queueStream" | "textInput" | "generator" => 0,
-                "union" | "join" | "leftOuterJoin" | "rightOuterJoin" | "fullOuterJoin"
-                | "cogroup" | "intersection" | "subtract" | "cartesian" => 2,
-                _ => 1,
-            };
+            // As many inputs as the op takes (at most 2: a union of 2).
+            let arity = catalog::op_named(op).map_or(1, |o| o.min_inputs);
             let s = if n % 2 == 0 { json!(null) } else { s };
             json!({
                 "id": format!("n{i}"), "op": op,
@@ -184,10 +152,8 @@ fn plausible_node(i: usize) -> impl Strategy<Value = J> {
         .prop_map(|mut v| {
             // Keep only the fields the op accepts, so most pipelines pass the field check.
             let op = v["op"].as_str().unwrap_or("").to_string();
-            let accepted = dstream_engine::plan::OPS
-                .iter()
-                .find(|(o, _)| *o == op)
-                .map(|(_, f)| f.to_vec())
+            let accepted: Vec<&str> = catalog::op_named(&op)
+                .map(|o| o.fields.iter().map(|f| f.name).collect())
                 .unwrap_or_default();
             if let J::Object(o) = &mut v {
                 o.retain(|k, v| {
@@ -195,7 +161,7 @@ fn plausible_node(i: usize) -> impl Strategy<Value = J> {
                         && (["id", "op", "inputs"].contains(&k.as_str())
                             || accepted.contains(&k.as_str()))
                 });
-                if op == "generator" {
+                if catalog::op_named(&op).is_some_and(|o| o.kind == OpKind::Generator) {
                     o.insert("kind".into(), json!("words"));
                     o.insert("rate_per_s".into(), json!(20));
                 }
@@ -224,22 +190,34 @@ fn plausible_pipeline() -> impl Strategy<Value = J> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
-    /// Invalid nodes are pruned (the errors name them) until the pipeline validates; what is
-    /// left runs 6 ticks: a tick either reports every node or fails with a named error.
+    /// Invalid nodes are pruned (the errors name them) until the pipeline plans; what is left
+    /// (given an output if it has none) runs 6 ticks: a tick either reports every node or
+    /// fails with a named error.
     #[test]
     fn plausible_pipelines_validate_or_run_without_panics(p in plausible_pipeline()) {
         let mut spec = PipelineSpec::from_json(&p.to_string()).unwrap();
-        let engine = loop {
-            match validate(&spec) {
-                Ok(_) => break Engine::new(spec.clone()).unwrap(),
+        loop {
+            match plan(&spec) {
+                Ok(_) => break,
                 Err(errors) => {
                     let bad: Vec<String> = errors.iter().filter_map(|e| e.node.clone()).collect();
                     prop_assert!(!bad.is_empty(), "errors name their node: {:?}", errors);
                     spec.nodes.retain(|n| !bad.contains(&n.id));
                 }
             }
-        };
-        let mut e = engine;
+        }
+        // What is left plans; without an output op Spark refuses to start it, with its message.
+        let is_output = |n: &NodeSpec| catalog::op_named(&n.op).is_some_and(|o| o.is_output());
+        if !spec.nodes.iter().any(is_output) {
+            let errors = validate(&spec).err().unwrap_or_default();
+            prop_assert_eq!(errors.len(), 1);
+            prop_assert_eq!(errors[0].message.as_str(), NO_OUTPUT_MESSAGE);
+            let last = spec.nodes.last().map(|n| n.id.clone()).unwrap_or_default();
+            spec.nodes.push(
+                NodeSpec::new("fuzz_out", "foreachRDD", &[&last]).with("action", json!("count")),
+            );
+        }
+        let mut e = Engine::new(spec.clone()).unwrap();
         for _ in 0..6 {
             match e.tick() {
                 Ok(r) => prop_assert_eq!(r.nodes.len(), e.spec().nodes.len()),

@@ -1,10 +1,10 @@
-//! Custom hooks: the batch timer, the keyboard shortcuts and the engine worker, the page's
-//! sources of events that do not come from a click.
+//! Custom hooks: the page's store (the reducer and its effects runner), the keyboard
+//! shortcuts, and whether an element overflows its box.
 
-pub mod use_engine_worker;
+pub mod use_overflow;
+pub mod use_playground;
 pub mod use_shortcuts;
-pub mod use_ticker;
 
-pub use use_engine_worker::{use_engine_worker, EngineWorker};
+pub use use_overflow::use_overflow;
+pub use use_playground::use_playground;
 pub use use_shortcuts::use_shortcuts;
-pub use use_ticker::{now_ms, use_ticker};

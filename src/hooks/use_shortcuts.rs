@@ -1,5 +1,6 @@
 //! Keyboard shortcuts for the whole page: space plays or pauses, the right arrow runs one
-//! batch. Keys typed into a text field stay there.
+//! batch, Ctrl+Z undoes and Ctrl+Shift+Z (or Ctrl+Y) redoes an edit (⌘ on a Mac). Keys typed
+//! into a text field stay there (its own undo included).
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -10,16 +11,29 @@ use yew::prelude::*;
 pub enum Shortcut {
     TogglePlay,
     Step,
+    Undo,
+    Redo,
+}
+
+/// The modifier keys held with a key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Modifiers {
+    /// Ctrl, or ⌘ on a Mac.
+    pub command: bool,
+    pub shift: bool,
+    pub alt: bool,
 }
 
 /// Maps a key to its shortcut, unless the key goes to a text field.
-pub fn shortcut_for(key: &str, target_tag: &str) -> Option<Shortcut> {
-    if matches!(target_tag, "INPUT" | "TEXTAREA" | "SELECT") {
+pub fn shortcut_for(key: &str, target_tag: &str, m: Modifiers) -> Option<Shortcut> {
+    if matches!(target_tag, "INPUT" | "TEXTAREA" | "SELECT") || m.alt {
         return None;
     }
-    match key {
-        " " | "Spacebar" => Some(Shortcut::TogglePlay),
-        "ArrowRight" => Some(Shortcut::Step),
+    match (key, m.command, m.shift) {
+        (" " | "Spacebar", false, _) => Some(Shortcut::TogglePlay),
+        ("ArrowRight", false, _) => Some(Shortcut::Step),
+        ("z" | "Z", true, false) => Some(Shortcut::Undo),
+        ("z" | "Z", true, true) | ("y" | "Y", true, false) => Some(Shortcut::Redo),
         _ => None,
     }
 }
@@ -42,10 +56,12 @@ pub fn use_shortcuts(on_shortcut: Callback<Shortcut>) {
                     .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                     .map(|el| el.tag_name())
                     .unwrap_or_default();
-                if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                    return;
-                }
-                if let Some(s) = shortcut_for(&e.key(), &tag) {
+                let m = Modifiers {
+                    command: e.ctrl_key() || e.meta_key(),
+                    shift: e.shift_key(),
+                    alt: e.alt_key(),
+                };
+                if let Some(s) = shortcut_for(&e.key(), &tag, m) {
                     e.prevent_default();
                     let cb = latest.borrow().clone();
                     cb.emit(s);
@@ -73,10 +89,29 @@ mod tests {
 
     #[test]
     fn keys_in_text_fields_are_not_shortcuts() {
-        assert_eq!(shortcut_for(" ", "BODY"), Some(Shortcut::TogglePlay));
-        assert_eq!(shortcut_for("ArrowRight", "BUTTON"), Some(Shortcut::Step));
-        assert_eq!(shortcut_for(" ", "TEXTAREA"), None);
-        assert_eq!(shortcut_for("ArrowRight", "INPUT"), None);
-        assert_eq!(shortcut_for("a", "BODY"), None);
+        let none = Modifiers::default();
+        let cmd = Modifiers {
+            command: true,
+            ..none
+        };
+        let cmd_shift = Modifiers { shift: true, ..cmd };
+        assert_eq!(shortcut_for(" ", "BODY", none), Some(Shortcut::TogglePlay));
+        assert_eq!(
+            shortcut_for("ArrowRight", "BUTTON", none),
+            Some(Shortcut::Step)
+        );
+        assert_eq!(shortcut_for(" ", "TEXTAREA", none), None);
+        assert_eq!(shortcut_for("ArrowRight", "INPUT", none), None);
+        assert_eq!(shortcut_for("a", "BODY", none), None);
+        assert_eq!(shortcut_for("z", "BODY", cmd), Some(Shortcut::Undo));
+        assert_eq!(shortcut_for("Z", "BODY", cmd_shift), Some(Shortcut::Redo));
+        assert_eq!(shortcut_for("y", "BODY", cmd), Some(Shortcut::Redo));
+        assert_eq!(
+            shortcut_for("z", "INPUT", cmd),
+            None,
+            "the field's own undo"
+        );
+        assert_eq!(shortcut_for("z", "BODY", none), None);
+        assert_eq!(shortcut_for(" ", "BODY", cmd), None);
     }
 }

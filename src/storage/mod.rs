@@ -1,15 +1,24 @@
-//! Saved pipelines and checkpoint snapshots in the browser's IndexedDB (through the `idb`
-//! crate), so a learner's work survives a reload. Records are stored as JSON text, the same
-//! text a share link or the replay CLI reads.
+//! The browser's IndexedDB (through the `idb` crate): checkpoint snapshots, one slot per
+//! pipeline, so a reload recovers like `StreamingContext.getOrCreate`; the draft and My
+//! pipelines (`pipelines.rs`). The reducer asks for storage work as `StorageRequest`s and
+//! gets `StorageReply`s back (`requests.rs`).
 
 mod checkpoints;
 mod error;
+mod pipelines;
+mod requests;
+mod slots;
 
-pub use checkpoints::{
-    pointer_key, snapshot_key, CheckpointMeta, PipelineSlot, Recovery, KEEP, LEGACY_SESSION,
-    MAX_PIPELINES, REGISTRY_KEY,
-};
 pub use error::StorageError;
+pub use pipelines::{
+    check_rename, renamed, saved_key, sort, CheckpointedFrom, DraftRecord, LibraryChange,
+    SavedPipeline, DRAFT_KEY,
+};
+pub use requests::{serve, LoadPurpose, StorageReply, StorageRequest};
+pub use slots::{
+    checkpoint_name, current, pointer_key, record_pipeline_write, record_write, snapshot_key,
+    touch, CheckpointMeta, PipelineSlot, KEEP, LEGACY_SESSION, MAX_PIPELINES, REGISTRY_KEY,
+};
 
 use idb::builder::{DatabaseBuilder, ObjectStoreBuilder};
 use idb::{Database, Factory, ObjectStore, TransactionMode};
@@ -21,10 +30,11 @@ pub const APP_DATABASE: &str = "dstream-playground";
 /// The schema version: bump it (and add the upgrade) when a store is added or changed.
 const SCHEMA_VERSION: u32 = 1;
 
-/// The object stores of the database, each keyed by a name the learner chose.
+/// The object stores of the database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Store {
-    /// Pipeline specs (`pipeline-spec.md`), keyed by pipeline name.
+    /// JSON text: the draft (`draft`) and My pipelines (`pipeline/<name>`), each holding a
+    /// pipeline spec (`pipeline-spec.md`).
     Pipelines,
     /// Checkpoint snapshots, keyed by a snapshot name.
     Snapshots,

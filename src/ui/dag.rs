@@ -1,35 +1,50 @@
 //! The DAG, drawn in SVG with the automatic layout: a box per node (op, latest count,
 //! window, errors), an edge per input labelled with the record type the engine inferred.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use dstream_engine::{Lineage, PipelineSpec, SpecError};
 use yew::prelude::*;
 
-use crate::state::{Action, State};
+use crate::state::{Action, BatchView};
 use crate::ui::duration;
 use crate::ui::layout::{layout, GAP_X, NODE_H, NODE_W};
-use crate::ui::ops;
+use dstream_engine::catalog as ops;
+
+/// The DAG shrinks to fit its card down to this scale (labels stay readable), then scrolls.
+pub const MIN_SCALE: f64 = 0.72;
 
 /// Characters of a type label that fit between two layers.
 const LABEL_CHARS: usize = ((GAP_X - 10.0) / 5.7) as usize;
 
 #[derive(Properties, PartialEq)]
 pub struct DagProps {
-    pub state: Rc<State>,
+    pub spec: Rc<PipelineSpec>,
+    /// The record type of every node (the worker's plan).
+    pub types: BTreeMap<String, String>,
+    /// The last batch run.
+    pub latest: Option<BatchView>,
+    pub errors: Vec<SpecError>,
+    /// The node a run-time error names.
+    pub failed: Option<String>,
+    pub selected: Option<String>,
+    pub lineage: Option<Rc<Lineage>>,
     pub on_action: Callback<Action>,
 }
 
 #[function_component]
 pub fn Dag(props: &DagProps) -> Html {
-    let s = &props.state;
-    let lay = layout(&s.spec.nodes);
+    let spec = &props.spec;
+    let lineage = props.lineage.as_deref();
+    let lay = layout(&spec.nodes);
     let pos = &lay.pos;
-    let latest = s.latest();
+    let latest = props.latest.as_ref();
     // Nodes where records derive from the followed one (the engine's lineage).
-    let derives = |id: &str| crate::ui::follow::share(s, id).is_some_and(|n| n.count > 0);
+    let derives = |id: &str| crate::ui::follow::share(lineage, id).is_some_and(|n| n.count > 0);
 
     // Inputs arrive spread over the target's left side, so the edges of a join stay apart.
-    let edges = s.spec.nodes.iter().flat_map(|n| {
+    let edges = spec.nodes.iter().flat_map(|n| {
         let to = pos.get(&n.id).copied();
         let arity = n.inputs.len();
         n.inputs.iter().enumerate().filter_map(move |(k, input)| {
@@ -57,7 +72,7 @@ pub fn Dag(props: &DagProps) -> Html {
                 x1 + dx,
                 x2 - dx
             );
-            let ty = s.types.get(&from).cloned().unwrap_or_else(|| "?".into());
+            let ty = props.types.get(&from).cloned().unwrap_or_else(|| "?".into());
             let lit = derives(&from) && derives(&to);
             let first = labelled.insert(from.clone());
             html! {
@@ -74,17 +89,24 @@ pub fn Dag(props: &DagProps) -> Html {
         })
         .collect::<Html>();
 
-    let nodes = s.spec.nodes.iter().filter_map(|n| {
+    let nodes = spec.nodes.iter().filter_map(|n| {
         let (x, y) = lay.pos.get(&n.id).copied()?;
         let report = latest.and_then(|v| v.report.nodes.iter().find(|r| r.id == n.id));
-        let failed = s.batch_error.as_ref().is_some_and(|e| e.node == n.id);
-        let n_errors = s.errors_of(&n.id).count() + usize::from(failed);
-        let family = ops::info(&n.op).map_or("unknown", |i| i.family);
-        let selected = s.selected.as_deref() == Some(n.id.as_str());
+        let failed = props.failed.as_deref() == Some(n.id.as_str());
+        let n_errors = props
+            .errors
+            .iter()
+            .filter(|e| e.node.as_deref() == Some(n.id.as_str()))
+            .count()
+            + usize::from(failed);
+        let family = ops::op_named(&n.op).map_or("unknown", |i| i.family.name());
+        let selected = props.selected.as_deref() == Some(n.id.as_str());
         let fired = report.is_some_and(|r| r.fired);
-        let share = crate::ui::follow::share(s, &n.id);
+        // No output op reads it: Spark never computes it.
+        let lazy = report.is_some_and(|r| r.not_computed == Some(dstream_engine::NotComputed::NoOutput));
+        let share = crate::ui::follow::share(lineage, &n.id);
         let lit = share.is_some_and(|d| d.count > 0);
-        let derived = share.map(|d| crate::ui::follow::derived_text(s, d));
+        let derived = share.map(|d| crate::ui::follow::derived_text(lineage, d));
         let detail = if ops::is_windowed(&n.op) {
             let w = n.field("window_ms").and_then(|v| v.as_u64()).unwrap_or(0);
             let sl = n.field("slide_ms").and_then(|v| v.as_u64());
@@ -101,6 +123,7 @@ pub fn Dag(props: &DagProps) -> Html {
                 .map(|f| truncate(f, 22))
                 .unwrap_or_default()
         };
+        let detail = if lazy { "not computed: no output uses it".to_string() } else { detail };
         let badge = match report {
             Some(r) if r.fired => format!("{}", r.count),
             Some(_) => "–".to_string(),
@@ -114,10 +137,11 @@ pub fn Dag(props: &DagProps) -> Html {
         });
         Some(html! {
             <g class={classes!("node", format!("fam-{family}"), selected.then_some("selected"),
-                        (n_errors > 0).then_some("has-error"), fired.then_some("fired"), lit.then_some("lit"))}
+                        (n_errors > 0).then_some("has-error"), fired.then_some("fired"), lit.then_some("lit"), lazy.then_some("lazy"))}
                 transform={format!("translate({x:.1},{y:.1})")}
                 data-testid={format!("node-{}", n.id)} key={n.id.clone()} {onclick}>
-                <title>{ format!("{} ({}){}{}", n.id, n.op, if n_errors > 0 { format!(": {n_errors} error(s)") } else { String::new() },
+                <title>{ format!("{} ({}){}{}{}", n.id, n.op, if n_errors > 0 { format!(": {n_errors} error(s)") } else { String::new() },
+                    if lazy { "\nnot computed: no output operation uses it (DStreams are lazy)" } else { "" },
                     derived.as_ref().map(|d| format!("\nfollowed record: {d}")).unwrap_or_default()) }</title>
                 <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="9" />
                 <rect class="node-stripe" width="5" height={NODE_H.to_string()} rx="2" />
@@ -148,7 +172,7 @@ pub fn Dag(props: &DagProps) -> Html {
     html! {
         <div class="dag-scroll">
             <svg class="dag" data-testid="dag" width={format!("{:.0}", lay.width)} height={format!("{:.0}", lay.height)}
-                style={format!("max-width: {:.0}px; min-width: {:.0}px", lay.width, lay.width * 0.8)}
+                style={format!("max-width: {:.0}px; min-width: {:.0}px", lay.width, lay.width * MIN_SCALE)}
                 viewBox={format!("0 0 {:.0} {:.0}", lay.width, lay.height)} onclick={on_bg}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">

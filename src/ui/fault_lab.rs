@@ -4,31 +4,30 @@
 //! recovered, recomputed from lineage or replayed from the checkpoint comes from the engine
 //! (`dstream_engine::fault`); this panel only shows it.
 
-use std::rc::Rc;
-
 use dstream_engine::fault::{Fault, ReceiverMode};
 use yew::prelude::*;
 
-use crate::checkpointing::{CheckpointAction, LabSetting};
-use crate::state::{Action, State};
-use crate::ui::event_value;
+use crate::clock::duration;
+use crate::state::{Action, Lab, LabAction, LabSetting};
+use crate::storage::checkpoint_name;
+use crate::ui::{event_checked, event_value};
 
 #[derive(Properties, PartialEq)]
 pub struct FaultLabProps {
-    pub state: Rc<State>,
+    pub lab: Lab,
+    pub batch_interval_ms: u64,
     pub on_action: Callback<Action>,
 }
 
 #[function_component]
 pub fn FaultLabPanel(props: &FaultLabProps) -> Html {
-    let s = &props.state;
-    let lab = s.checkpoints.lab.0.borrow();
+    let lab = &props.lab;
     let config = lab.config;
     let configure = |setting: fn(&str) -> LabSetting| {
         let cb = props.on_action.clone();
         Callback::from(move |e: Event| {
             let v = event_value(&e);
-            cb.emit(Action::Checkpoint(CheckpointAction::Configure(setting(&v))));
+            cb.emit(Action::Lab(LabAction::Configure(setting(&v))));
         })
     };
     let on_mode = configure(|v| {
@@ -42,27 +41,21 @@ pub fn FaultLabPanel(props: &FaultLabProps) -> Html {
     let on_wal = {
         let cb = props.on_action.clone();
         Callback::from(move |e: Event| {
-            use wasm_bindgen::JsCast;
-            let on = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .is_some_and(|i| i.checked());
-            cb.emit(Action::Checkpoint(CheckpointAction::Configure(
-                LabSetting::Wal(on),
-            )));
+            cb.emit(Action::Lab(LabAction::Configure(LabSetting::Wal(
+                event_checked(&e),
+            ))));
         })
     };
     let kill = |fault: Fault| {
         let cb = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| {
-            cb.emit(Action::Checkpoint(CheckpointAction::Kill(fault)))
-        })
+        Callback::from(move |_: MouseEvent| cb.emit(Action::Lab(LabAction::Kill(fault))))
     };
-    let checkpoint = match lab.checkpoint_batch() {
-        Some(n) => format!("last checkpoint: after batch {n}"),
-        None => "no checkpoint yet (a driver kill loses everything)".to_string(),
+    let b = props.batch_interval_ms;
+    let checkpoint = match lab.checkpoint_batch {
+        Some(n) => format!("a driver kill recovers from {}", checkpoint_name(n * b)),
+        None => "no checkpoint yet: a driver kill starts a new context from nothing".to_string(),
     };
-    let last = s.checkpoints.last_fault.as_ref().map(|r| {
+    let last = lab.last.as_ref().map(|r| {
         let recomputed = r.recomputed.iter().map(|p| {
             html! {
                 <li>{ format!("{} partition {}: {} records, {} batch(es) of lineage", p.node, p.partition, p.records, p.lineage_batches) }</li>
@@ -75,13 +68,22 @@ pub fn FaultLabPanel(props: &FaultLabProps) -> Html {
                     { " · " }
                     <strong data-testid="fault-last-recovered">{ format!("{} recovered", r.recovered) }</strong>
                     if let Some(n) = r.restored_from {
-                        { format!(" · restored from the checkpoint after batch {n}") }
+                        { format!(" · recovered from {}", checkpoint_name(n * b)) }
                     }
                     if !r.replayed_batches.is_empty() {
-                        { format!(" · replays batches {:?}", r.replayed_batches) }
+                        { format!(" · re-runs {}", r.replayed_batches.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")) }
                     }
                 </p>
                 <ul class="small">{ for r.notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
+                if !r.next.is_empty() {
+                    <p class="small muted">{ "What the next batches then contain:" }</p>
+                    <ul class="small" data-testid="fault-next">
+                        { for r.next.iter().map(|n| html! {
+                            <li>{ format!("#{} (t = {}): {}", n.batch, duration(n.time_ms),
+                                n.sources.iter().map(|s| format!("{} {} record(s)", s.node, s.records)).collect::<Vec<_>>().join(", ")) }</li>
+                        }) }
+                    </ul>
+                }
                 if !r.recomputed.is_empty() {
                     <p class="small muted">{ "Recomputed from lineage:" }</p>
                     <ul class="small" data-testid="fault-recomputed">{ for recomputed }</ul>

@@ -1,28 +1,24 @@
 //! Following a clicked record through the DAG, as the engine computed it (`Engine::follow`,
-//! stored in `State::lineage`): which records a node's panel, marbles and box highlight, and
-//! how many of the node's records derive from the followed one. Nothing is guessed here.
+//! answered by the worker): which records a node's panel, marbles and box highlight, and how
+//! many of the node's records derive from the followed one. Nothing is guessed here.
 
-use dstream_engine::{NodeLineage, Value};
-
-use crate::state::State;
+use dstream_engine::{Lineage, NodeLineage, Value};
 
 /// The followed record's share in node `id`, if the node is the clicked one or downstream.
-pub fn share<'a>(s: &'a State, id: &str) -> Option<&'a NodeLineage> {
-    s.lineage.as_ref().and_then(|l| l.of(id))
+pub fn share<'a>(lineage: Option<&'a Lineage>, id: &str) -> Option<&'a NodeLineage> {
+    lineage.and_then(|l| l.of(id))
 }
 
 /// Whether `record`, shown for node `id` at batch `batch`, derives from the followed record
 /// (the lineage is about one batch: records shown from another batch are never marked).
-pub fn marks(s: &State, id: &str, batch: u64, record: &Value) -> bool {
-    s.lineage
-        .as_ref()
-        .is_some_and(|l| l.batch == Some(batch) && l.marks(id, record))
+pub fn marks(lineage: Option<&Lineage>, id: &str, batch: u64, record: &Value) -> bool {
+    lineage.is_some_and(|l| l.batch == Some(batch) && l.marks(id, record))
 }
 
 /// `3 records derive from it`, or why none do; in the node it was clicked in, how many
 /// records equal to it are followed.
-pub fn derived_text(s: &State, n: &NodeLineage) -> String {
-    let origin = s.lineage.as_ref().is_some_and(|l| l.node == n.id);
+pub fn derived_text(lineage: Option<&Lineage>, n: &NodeLineage) -> String {
+    let origin = lineage.is_some_and(|l| l.node == n.id);
     match (origin, n.count, n.all, &n.note) {
         (true, 1, _, _) => "the followed record".into(),
         (true, c, _, _) => format!("{c} records equal to it are followed"),
@@ -42,16 +38,12 @@ pub fn derived_text(s: &State, n: &NodeLineage) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::rc::Rc;
-
-    use dstream_engine::Lineage;
 
     #[test]
     fn only_the_lineages_batch_and_records_are_marked() {
-        let mut s = State::default();
         let a = Value::pair(Value::str("a"), Value::Int(1));
         let b = Value::pair(Value::str("b"), Value::Int(1));
-        s.lineage = Some(Rc::new(Lineage {
+        let l = Lineage {
             node: "lines".into(),
             record: Value::str("a"),
             batch: Some(4),
@@ -63,22 +55,23 @@ mod tests {
                 note: None,
             }],
             reason: None,
-        }));
-        assert!(marks(&s, "pairs", 4, &a));
-        assert!(!marks(&s, "pairs", 4, &b));
-        assert!(!marks(&s, "pairs", 3, &a), "another batch's record");
-        assert!(!marks(&s, "counts", 4, &a), "not in the lineage");
-        let pairs = share(&s, "pairs").expect("pairs is in it");
-        assert_eq!(derived_text(&s, pairs), "3 records derive from it");
+        };
+        let s = Some(&l);
+        assert!(marks(s, "pairs", 4, &a));
+        assert!(!marks(s, "pairs", 4, &b));
+        assert!(!marks(s, "pairs", 3, &a), "another batch's record");
+        assert!(!marks(s, "counts", 4, &a), "not in the lineage");
+        let pairs = share(s, "pairs").expect("pairs is in it");
+        assert_eq!(derived_text(s, pairs), "3 records derive from it");
         let mut origin = pairs.clone();
         origin.id = "lines".into();
         origin.count = 1;
-        assert_eq!(derived_text(&s, &origin), "the followed record");
+        assert_eq!(derived_text(s, &origin), "the followed record");
         let mut noted = pairs.clone();
         noted.count = 1;
         noted.note = Some("1 record is from keys that timed out at this batch".into());
         assert_eq!(
-            derived_text(&s, &noted),
+            derived_text(s, &noted),
             "1 record derives from it; 1 record is from keys that timed out at this batch"
         );
     }

@@ -2,8 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::examples::EXAMPLES;
 use crate::state::Action;
-use crate::ui::examples::EXAMPLES;
 
 #[derive(Properties, PartialEq)]
 pub struct GalleryProps {

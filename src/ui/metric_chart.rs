@@ -1,5 +1,5 @@
 //! One Streaming-tab chart: a per-batch line of one metric with its latest value, and an
-//! optional reference line (the batch interval, to see at a glance whether the stream keeps up).
+//! optional reference line (a batch's real-time budget, to see at a glance whether the stream keeps up).
 
 use yew::prelude::*;
 
@@ -67,7 +67,7 @@ pub fn MetricChart(props: &MetricChartProps) -> Html {
                 <line class="axis" x1={PAD_L.to_string()} x2={(W - PAD_L).to_string()} y1={(H - PAD_B).to_string()} y2={(H - PAD_B).to_string()} />
                 if let Some(r) = props.reference {
                     <line class="reference" x1={PAD_L.to_string()} x2={(W - PAD_L).to_string()} y1={format!("{:.1}", y_of(r))} y2={format!("{:.1}", y_of(r))}>
-                        <title>{ format!("batch interval: {r} ms") }</title>
+                        <title>{ format!("a batch's budget: {r} ms of real time between two ticks") }</title>
                     </line>
                 }
                 <path class="area" d={area} />

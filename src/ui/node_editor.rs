@@ -1,20 +1,27 @@
 //! The inspector for the selected node: its id, inputs (connect and disconnect), every field
 //! of its op, the record type it produces, and the spec errors that name it.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use dstream_engine::{PipelineSpec, SpecError};
 use serde_json::json;
 use yew::prelude::*;
 
-use crate::state::{Action, State};
+use crate::state::Action;
 use crate::ui::json_field::JsonField;
 use crate::ui::lambda_field::LambdaField;
-use crate::ui::ops::{self, FieldKind};
 use crate::ui::{event_checked, event_value};
+use dstream_engine::catalog::{self as ops, FieldKind};
 
 #[derive(Properties, PartialEq)]
 pub struct NodeEditorProps {
-    pub state: Rc<State>,
+    pub spec: Rc<PipelineSpec>,
+    pub selected: Option<String>,
+    /// The record type of every node (the worker's plan).
+    pub types: BTreeMap<String, String>,
+    /// The spec errors that name the selected node.
+    pub errors: Vec<SpecError>,
     pub on_action: Callback<Action>,
 }
 
@@ -32,8 +39,12 @@ pub fn slider_from_rate(rate: f64) -> u32 {
 
 #[function_component]
 pub fn NodeEditor(props: &NodeEditorProps) -> Html {
-    let s = &props.state;
-    let Some(node) = s.selected.as_deref().and_then(|id| s.node(id)) else {
+    let spec = &props.spec;
+    let Some(node) = props
+        .selected
+        .as_deref()
+        .and_then(|id| spec.nodes.iter().find(|n| n.id == id))
+    else {
         return html! {
             <section class="card editor empty">
                 <h2>{ "Node" }</h2>
@@ -42,8 +53,8 @@ pub fn NodeEditor(props: &NodeEditorProps) -> Html {
         };
     };
     let id = node.id.clone();
-    let info = ops::info(&node.op);
-    let errors: Vec<_> = s.errors_of(&id).cloned().collect();
+    let info = ops::op_named(&node.op);
+    let errors = &props.errors;
     let cb = props.on_action.clone();
 
     let set = |field: &'static str| {
@@ -76,7 +87,7 @@ pub fn NodeEditor(props: &NodeEditorProps) -> Html {
                         errors={field_errors} on_action={cb.clone()} />
                 };
             }
-            FieldKind::Json => {
+            FieldKind::Json | FieldKind::RddOps => {
                 let version = current.as_ref().map(|v| v.to_string()).unwrap_or_default();
                 return html! {
                     <JsonField key={format!("{key}:{version}")}
@@ -92,9 +103,19 @@ pub fn NodeEditor(props: &NodeEditorProps) -> Html {
                         t.trim().parse::<i64>().ok().map(|v| json!(v))
                     })
                 });
-                let step = if fi.kind == FieldKind::Millis { s.spec.batch_interval_ms.to_string() } else { "1".into() };
+                let step = if fi.kind == FieldKind::Millis { spec.batch_interval_ms.to_string() } else { "1".into() };
                 html! {
                     <input type="number" min="0" step={step} data-testid={format!("field-{id}-{}", fi.name)}
+                        value={current.map(|v| v.to_string()).unwrap_or_default()} {onchange} />
+                }
+            }
+            FieldKind::Fraction => {
+                let onchange = Callback::from(move |e: Event| {
+                    let t = event_value(&e);
+                    setter(t.trim().parse::<f64>().ok().map(|v| json!(v)))
+                });
+                html! {
+                    <input type="number" min="0" max="1" step="0.05" data-testid={format!("field-{id}-{}", fi.name)}
                         value={current.map(|v| v.to_string()).unwrap_or_default()} {onchange} />
                 }
             }
@@ -149,17 +170,17 @@ pub fn NodeEditor(props: &NodeEditorProps) -> Html {
         .filter(|e| e.field.as_deref().is_none_or(|f| !shown.contains(&f)))
         .map(|e| html! { <div class="error" data-testid="error" role="alert">{ e.to_string() }</div> });
 
-    let pos = s.spec.nodes.iter().position(|n| n.id == id).unwrap_or(0);
-    let candidates: Vec<String> = s.spec.nodes[..pos]
+    let pos = spec.nodes.iter().position(|n| n.id == id).unwrap_or(0);
+    let candidates: Vec<String> = spec.nodes[..pos]
         .iter()
         .filter(|n| !node.inputs.contains(&n.id))
         .map(|n| n.id.clone())
         .collect();
-    let max_inputs = info.map_or(0, |i| i.max_inputs);
+    let max_inputs = info.map_or(0, |i| i.max_inputs.unwrap_or(usize::MAX));
     let inputs = node.inputs.iter().map(|input| {
         let cb = cb.clone();
         let (node_id, input_id) = (id.clone(), input.clone());
-        let ty = s.types.get(input).cloned().unwrap_or_else(|| "?".into());
+        let ty = props.types.get(input).cloned().unwrap_or_else(|| "?".into());
         html! {
             <span class="input-chip" title={format!("DStream[{ty}]")}>
                 { input }
@@ -198,14 +219,14 @@ pub fn NodeEditor(props: &NodeEditorProps) -> Html {
         let id = id.clone();
         Callback::from(move |_: MouseEvent| cb.emit(Action::RemoveNode(id.clone())))
     };
-    let ty = s.types.get(&id).cloned();
+    let ty = props.types.get(&id).cloned();
     html! {
         <section class="card editor" data-testid="editor">
             <div class="editor-head">
                 <h2><span class="op-tag">{ &node.op }</span></h2>
                 <button class="btn danger small" data-testid="remove-node" onclick={on_remove}>{ "Remove" }</button>
             </div>
-            if let Some(doc) = info.map(|i| i.doc) { <p class="muted small">{ doc }</p> }
+            if let Some(doc) = info.map(|i| i.hint) { <p class="muted small">{ doc }</p> }
             <div class="field">
                 <label>
                     <span class="field-name">{ "id" }</span>

@@ -2,32 +2,51 @@
 //! `nc -lk 9999`: what is typed before a tick is that tick's batch), a rate slider per
 //! generator, and the upcoming batches of each queue.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use dstream_engine::PipelineSpec;
 use serde_json::json;
 use yew::prelude::*;
 
-use crate::state::{Action, State};
+use crate::state::{lines, Action};
 use crate::ui::event_value;
 use crate::ui::node_editor::{rate_from_slider, slider_from_rate};
 
+/// Queue batches listed at once.
+const QUEUE_SHOWN: usize = 6;
+
 #[derive(Properties, PartialEq)]
 pub struct SourcesProps {
-    pub state: Rc<State>,
+    pub spec: Rc<PipelineSpec>,
+    /// What each textInput's box holds.
+    pub drafts: BTreeMap<String, String>,
+    /// Lines already in the input log for the next batch, per textInput: a failed batch's
+    /// input, or lines a share link queued.
+    pub kept: BTreeMap<String, usize>,
+    /// The next batch failed before (its kept lines run again with it); otherwise they were
+    /// queued ahead (a shared link's input log, a pasted program's typed lines).
+    #[prop_or_default]
+    pub failed: bool,
+    /// Lines queued for later batches, per textInput: `(lines, first batch, last batch)`.
+    #[prop_or_default]
+    pub later: BTreeMap<String, (usize, u64, u64)>,
+    pub batches_run: u64,
     pub on_action: Callback<Action>,
 }
 
 #[function_component]
 pub fn Sources(props: &SourcesProps) -> Html {
-    let s = &props.state;
-    let next_batch = s.batches_run;
-    let cards = s.spec.nodes.iter().filter(|n| crate::ui::ops::is_source(&n.op)).map(|n| {
+    let next_batch = props.batches_run;
+    let interval = props.spec.batch_interval_ms;
+    let cards = props.spec.nodes.iter().filter(|n| dstream_engine::catalog::is_source(&n.op)).map(|n| {
         let id = n.id.clone();
         let cb = props.on_action.clone();
         let body = match n.op.as_str() {
             "textInput" => {
-                let text = s.typed.get(&id).cloned().unwrap_or_default();
-                let lines = text.lines().filter(|l| !l.is_empty()).count();
+                let text = props.drafts.get(&id).cloned().unwrap_or_default();
+                let lines = lines(&text).len();
+                let kept = props.kept.get(&id).copied().unwrap_or(0);
                 let oninput = {
                     let id = id.clone();
                     Callback::from(move |e: InputEvent| cb.emit(Action::Type { node: id.clone(), text: event_value(&e) }))
@@ -40,14 +59,26 @@ pub fn Sources(props: &SourcesProps) -> Html {
                                 placeholder="type lines here, one record per line"
                                 value={text} {oninput} />
                         </div>
-                        <p class="small muted">{ format!("{lines} line(s) waiting: they become batch {next_batch} at the next tick.") }</p>
+                        <p class="small muted" data-testid={format!("waiting-{id}")}>{
+                            match (kept, lines, props.failed) {
+                                (0, n, _) => format!("{n} line(s) typed: they become batch #{next_batch} at the next tick."),
+                                (k, n, true) => format!("{k} line(s) already sent for batch #{next_batch} (it failed: they run again with it), and {n} more typed."),
+                                (k, n, false) => format!("{k} line(s) already queued for batch #{next_batch}, and {n} more typed: together they become batch #{next_batch} at the next tick."),
+                            }
+                        }</p>
+                        if let Some((count, a, b)) = props.later.get(&id) {
+                            <p class="small muted" data-testid={format!("queued-{id}")}>{
+                                if a == b { format!("{count} more line(s) queued for batch #{a}.") }
+                                else { format!("{count} more line(s) queued for batches #{a} to #{b}, each with its batch.") }
+                            }</p>
+                        }
                     </>
                 }
             }
             "generator" => {
                 let rate = n.field("rate_per_s").and_then(|v| v.as_f64()).unwrap_or(0.0);
                 let kind = n.field("kind").and_then(|v| v.as_str()).unwrap_or("?").to_string();
-                let per_batch = rate * s.spec.batch_interval_ms as f64 / 1000.0;
+                let per_batch = rate * interval as f64 / 1000.0;
                 let oninput = {
                     let id = id.clone();
                     Callback::from(move |e: InputEvent| {
@@ -71,14 +102,19 @@ pub fn Sources(props: &SourcesProps) -> Html {
             _ => {
                 let batches = n.field("batches").and_then(|v| v.as_array()).cloned().unwrap_or_default();
                 let total = batches.len();
+                // The batches around the next one (a long queue does not scroll in the panel).
+                let lo = (next_batch as usize).saturating_sub(2).min(total.saturating_sub(QUEUE_SHOWN));
+                let hi = (lo + QUEUE_SHOWN).min(total);
                 html! {
                     <>
-                        <ol class="queue" start="0">
-                            { for batches.iter().enumerate().map(|(i, b)| {
+                        if lo > 0 { <p class="small muted queue-more">{ format!("… {lo} earlier batch(es)") }</p> }
+                        <ol class="queue" start={lo.to_string()}>
+                            { for batches.iter().enumerate().skip(lo).take(hi - lo).map(|(i, b)| {
                                 let state = if (i as u64) < next_batch { "done" } else if i as u64 == next_batch { "next" } else { "later" };
                                 html! { <li class={state} value={i.to_string()}><code>{ b.to_string() }</code></li> }
                             }) }
                         </ol>
+                        if hi < total { <p class="small muted queue-more">{ format!("… {} more", total - hi) }</p> }
                         <p class="small muted">{
                             if (next_batch as usize) < total { format!("batch {next_batch} of {total} is next") }
                             else { format!("queue drained after {total} batches: further batches are empty") }

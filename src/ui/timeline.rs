@@ -4,20 +4,37 @@
 //! covers highlighted, and for inverse windows the batches added and subtracted.
 //! Everything drawn comes from the engine's reports (`NodeReport::window`).
 
+use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 
-use dstream_engine::{NodeReport, Value};
+use dstream_engine::{Lineage, NodeReport, PipelineSpec, Value};
 use yew::prelude::*;
 
-use crate::checkpointing::CheckpointAction;
-use crate::state::{Action, Followed, State};
+use crate::protocol::AXIS_COLUMNS;
+use crate::state::{Action, BatchView, CheckpointAction, Checkpoints, Followed, Origin};
 use crate::storage::CheckpointMeta;
+use crate::ui::duration;
 use crate::ui::follow::marks;
-use crate::ui::{duration, ops};
+use crate::ui::state_lane::{self, is_stateful, STATE_H};
+use dstream_engine::catalog as ops;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    pub state: Rc<State>,
+    pub spec: Rc<PipelineSpec>,
+    pub history: Rc<VecDeque<BatchView>>,
+    pub checkpoints: Checkpoints,
+    pub batches_run: u64,
+    pub selected: Option<String>,
+    pub lineage: Option<Rc<Lineage>>,
+    /// What to do next, when there is nothing else to say.
+    pub hint: Option<String>,
+    /// Windowed nodes that subtract with an inverse (the worker's plan).
+    pub incremental: BTreeSet<String>,
+    /// Nodes whose RDD is one value.
+    pub scalar: BTreeSet<String>,
+    /// The state lane's batch whose state is open, `(node, batch)`.
+    #[prop_or_default]
+    pub inspected: Option<(String, u64)>,
     pub on_action: Callback<Action>,
 }
 
@@ -50,15 +67,29 @@ pub fn marble_hue(v: &Value) -> u32 {
     h % 360
 }
 
-/// The first batch column of the axis. It follows the kept history; a restored run (whose
-/// history starts at the restored batch) also shows the batch its snapshot was taken after.
-pub fn axis_first(s: &State) -> u64 {
-    let n_cols = crate::state::HISTORY_LEN;
-    match s.history.front() {
-        Some(v) if s.history.len() < n_cols => v.report.batch.saturating_sub(1),
-        Some(v) => v.report.batch,
-        None => s.batches_run.saturating_sub(1),
+/// The first batch column of the axis when it follows the latest batch: the last
+/// `AXIS_COLUMNS` batches kept; a restored run (whose history starts at the restored batch)
+/// also shows the batch its snapshot was taken after.
+pub fn axis_first(history: &VecDeque<BatchView>, batches_run: u64) -> u64 {
+    match (history.front(), history.back()) {
+        (Some(f), Some(l)) => {
+            let lo = if history.len() < AXIS_COLUMNS {
+                f.report.batch.saturating_sub(1)
+            } else {
+                f.report.batch
+            };
+            lo.max((l.report.batch + 1).saturating_sub(AXIS_COLUMNS as u64))
+        }
+        _ => batches_run.saturating_sub(1),
     }
+}
+
+/// How far back the axis can scroll from [`axis_first`]: to the first batch kept.
+pub fn axis_back_max(history: &VecDeque<BatchView>, batches_run: u64) -> u64 {
+    let first = axis_first(history, batches_run);
+    history
+        .front()
+        .map_or(0, |f| first.saturating_sub(f.report.batch))
 }
 
 /// The batch a snapshot mark sits on: a snapshot after `n` batches is taken at batch
@@ -69,15 +100,8 @@ pub fn mark_batch(m: &CheckpointMeta) -> Option<u64> {
 
 /// Whether the snapshot's batch has a column on the axis now (else the checkpoint bar
 /// lists it).
-pub fn on_axis(s: &State, m: &CheckpointMeta) -> bool {
-    let first = axis_first(s);
-    mark_batch(m).is_some_and(|b| b >= first && b < first + crate::state::HISTORY_LEN as u64)
-}
-
-/// The newest kept snapshot not known to be damaged: the one a reload would restore.
-pub fn newest_good(s: &State) -> Option<&CheckpointMeta> {
-    let c = &s.checkpoints;
-    c.kept.iter().rev().find(|m| !c.damaged.contains(&m.key))
+pub fn on_axis(first: u64, m: &CheckpointMeta) -> bool {
+    mark_batch(m).is_some_and(|b| b >= first && b < first + AXIS_COLUMNS as u64)
 }
 
 /// A snapshot's size for people: `812 B`, `12.3 kB`, `1.49 MB`.
@@ -90,8 +114,7 @@ pub fn size_text(bytes: u64) -> String {
 }
 
 /// What a snapshot mark says on hover (and to a screen reader).
-pub fn mark_title(s: &State, m: &CheckpointMeta) -> String {
-    let c = &s.checkpoints;
+pub fn mark_title(c: &Checkpoints, m: &CheckpointMeta) -> String {
     let keys = c
         .state_keys
         .get(&m.batches_run)
@@ -101,14 +124,15 @@ pub fn mark_title(s: &State, m: &CheckpointMeta) -> String {
         format!("after batch #{b}")
     });
     let what = if c.damaged.contains(&m.key) {
-        "Damaged checkpoint"
-    } else if newest_good(s).is_some_and(|g| g.key == m.key) {
-        "Newest good checkpoint"
+        "damaged"
+    } else if c.newest_good().is_some_and(|g| g.key == m.key) {
+        "the newest intact one, which a reload recovers"
     } else {
-        "Checkpoint"
+        "kept"
     };
     format!(
-        "{what} {batch} (t = {}, {}{keys}). Click to rewind the playground to it.",
+        "{}: {what}, taken {batch} (t = {}, {}{keys}). Click to rewind the playground to it.",
+        m.name(),
         duration(m.time_ms),
         size_text(m.bytes)
     )
@@ -116,33 +140,41 @@ pub fn mark_title(s: &State, m: &CheckpointMeta) -> String {
 
 #[function_component]
 pub fn Timeline(props: &TimelineProps) -> Html {
-    let s = &props.state;
-    let history = &s.history;
-    let sources: Vec<_> = s
-        .spec
+    let spec = &props.spec;
+    let lineage = props.lineage.as_deref();
+    let history = &props.history;
+    let sources: Vec<_> = spec
         .nodes
         .iter()
         .filter(|n| ops::is_source(&n.op))
         .collect();
-    let windowed: Vec<_> = s
-        .spec
+    let windowed: Vec<_> = spec
         .nodes
         .iter()
         .filter(|n| ops::is_windowed(&n.op))
         .collect();
-    let n_cols = crate::state::HISTORY_LEN;
+    let stateful: Vec<_> = spec.nodes.iter().filter(|n| is_stateful(n)).collect();
+    let n_cols = AXIS_COLUMNS;
     let width = LABEL_W + n_cols as f64 * COL_W + 12.0;
-    let height =
-        HEAD_H + CKPT_H + sources.len() as f64 * SOURCE_H + windowed.len() as f64 * WINDOW_H + 26.0;
-    let first = axis_first(s);
+    let height = HEAD_H
+        + CKPT_H
+        + sources.len() as f64 * SOURCE_H
+        + windowed.len() as f64 * WINDOW_H
+        + stateful.len() as f64 * STATE_H
+        + 26.0;
+    // The axis follows the latest batch; scrolled back, it shows earlier kept batches.
+    let back = use_state(|| 0u64);
+    let back_max = axis_back_max(history, props.batches_run);
+    let back_now = (*back).min(back_max);
+    let first = axis_first(history, props.batches_run) - back_now;
     let col_x = |batch: u64| -> Option<f64> {
         let i = batch.checked_sub(first)?;
         ((i as usize) < n_cols).then_some(LABEL_W + i as f64 * COL_W)
     };
-    let interval = s.spec.batch_interval_ms;
+    let interval = spec.batch_interval_ms;
 
     // The window to highlight: the selected windowed node's, else the first one's, latest firing.
-    let focus_id = s
+    let focus_id = props
         .selected
         .as_deref()
         .filter(|id| windowed.iter().any(|n| n.id == *id))
@@ -163,15 +195,22 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let header = (0..n_cols).map(|i| {
         let x = LABEL_W + i as f64 * COL_W;
         let batch = first + i as u64;
-        // Where the batch ran: the worker's reply carried it, or this thread computed it.
-        let ran_in = history
-            .iter()
-            .find(|v| v.report.batch == batch)
-            .map(|v| if v.in_worker { "worker" } else { "page" });
+        // Which context ran it: this one, a re-run with the edit, or one before a restart.
+        let origin = history.iter().find(|v| v.report.batch == batch).map(|v| v.origin);
+        let (class, tip) = match origin {
+            None => (None, None),
+            Some(Origin::Live) => (Some("ran"), None),
+            Some(Origin::Rerun) => (Some("rerun"), Some("re-run with your edit: a new context ran it again from the logged input".to_string())),
+            Some(Origin::Before(why)) => (Some("before"), Some(format!("{}: computed by the context that is gone", why.label()))),
+        };
         html! {
-            <g class={classes!("col-head", ran_in.is_some().then_some("ran"))}
-                data-testid={format!("batch-col-{batch}")} data-ran-in={ran_in}>
+            <g class={classes!("col-head", origin.is_some().then_some("ran"), class)}
+                data-testid={format!("batch-col-{batch}")} data-origin={class}>
+                if let Some(t) = tip { <title>{ t }</title> }
                 <rect class="col-area" x={fmt(x)} y="0" width={fmt(COL_W)} height={fmt(height - 20.0)} />
+                if class == Some("rerun") {
+                    <rect class="rerun-bar" x={fmt(x + 2.0)} y="0" width={fmt(COL_W - 4.0)} height="3" rx="1.5" />
+                }
                 <line class="col-line" x1={fmt(x)} x2={fmt(x)} y1={fmt(HEAD_H - 6.0)} y2={fmt(height - 20.0)} />
                 <text x={fmt(x + COL_W / 2.0)} y="14" text-anchor="middle" class="batch-no">{ format!("#{batch}") }</text>
                 <text x={fmt(x + COL_W / 2.0)} y="27" text-anchor="middle" class="batch-time">{ duration((batch + 1) * interval) }</text>
@@ -181,7 +220,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
     let mut y = HEAD_H;
     let mut rows: Vec<Html> = Vec::new();
-    rows.push(checkpoint_lane(s, y, width, &col_x, &props.on_action));
+    rows.push(checkpoint_lane(
+        &props.checkpoints,
+        props.batches_run,
+        first,
+        y,
+        width,
+        &col_x,
+        &props.on_action,
+    ));
     y += CKPT_H;
     for src in &sources {
         let y0 = y;
@@ -193,13 +240,60 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             let Some(r) = view.report.nodes.iter().find(|r| r.id == src.id) else {
                 continue;
             };
-            let lit = |v: &Value| marks(s, &src.id, view.report.batch, v);
-            cells.push(marbles(r, x, y0, &src.id, &lit, &props.on_action));
+            let batch = view.report.batch;
+            let lit = |v: &Value| marks(lineage, &src.id, batch, v);
+            // The batch's RDD: computed by this batch's job, or by a later one (a window's
+            // next slide), whose report carries it.
+            let later = || {
+                history.iter().find_map(|w| {
+                    w.report
+                        .nodes
+                        .iter()
+                        .find(|n| n.id == src.id)?
+                        .earlier
+                        .iter()
+                        .find(|e| e.batch == batch)
+                })
+            };
+            if r.fired {
+                cells.push(marbles(
+                    (r.count, &r.sample),
+                    batch,
+                    x,
+                    y0,
+                    &src.id,
+                    &lit,
+                    &props.on_action,
+                ));
+            } else if let Some(e) = later() {
+                cells.push(marbles(
+                    (e.count, &e.sample),
+                    batch,
+                    x,
+                    y0,
+                    &src.id,
+                    &lit,
+                    &props.on_action,
+                ));
+            } else {
+                let tip = match r.not_computed {
+                    Some(dstream_engine::NotComputed::NoOutput) => "not computed: no output operation uses it (DStreams are lazy)",
+                    _ => "received; its RDD is not computed yet: the job of a window downstream computes it at its next slide",
+                };
+                cells.push(html! {
+                    <text class="col-count pending" x={fmt(x + COL_W / 2.0)} y={fmt(y0 + SOURCE_H - 8.0)} text-anchor="middle"
+                        data-testid={format!("pending-{}-{batch}", src.id)}>
+                        <title>{ tip }</title>
+                        { "…" }
+                    </text>
+                });
+            }
         }
         rows.push(html! {
             <g class="row source-row">
                 <text class="row-label" x="8" y={fmt(y0 + 18.0)}>{ &src.id }</text>
                 <text class="row-sub" x="8" y={fmt(y0 + 32.0)}>{ format!("{} · input", src.op) }</text>
+                <text class="row-sub" x="8" y={fmt(y0 + 46.0)}>{ "number: records in the batch" }</text>
                 { for cells }
             </g>
         });
@@ -210,13 +304,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let y0 = y;
         let window_ms = w.field("window_ms").and_then(|v| v.as_u64()).unwrap_or(0);
         let slide_ms = w.field("slide_ms").and_then(|v| v.as_u64());
-        let inverse = w.field("inverse").is_some()
-            || matches!(w.op.as_str(), "countByWindow" | "countByValueAndWindow");
+        let inverse = props.incremental.contains(&w.id);
         let firings: Vec<&NodeReport> = history
             .iter()
             .filter_map(|v| v.report.nodes.iter().find(|r| r.id == w.id && r.fired))
             .collect();
         let n_firings = firings.len();
+        // countByWindow and reduceByWindow give one number: the bubble shows it; other
+        // windows give records, and the bubble counts them.
+        let scalar = props.scalar.contains(&w.id);
         let mut parts = Vec::new();
         // Slide steps: a tick at every batch; a marker where the window fired.
         for view in history.iter() {
@@ -228,11 +324,40 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             };
             let cx = x + COL_W / 2.0;
             if r.fired {
+                let value = scalar
+                    .then(|| match r.sample.as_slice() {
+                        [v @ (Value::Int(_) | Value::Double(_))] => Some(v.to_string()),
+                        // Spark's count of a window that never had data is an empty RDD.
+                        [] => Some("∅".to_string()),
+                        _ => None,
+                    })
+                    .flatten();
+                let (shown, tip) = match value {
+                    Some(v) => (
+                        v.clone(),
+                        format!(
+                            "{} fired at batch #{} (t = {}): its value is {v}",
+                            w.id,
+                            view.report.batch,
+                            duration(view.report.time_ms)
+                        ),
+                    ),
+                    None => (
+                        compact_count(r.count),
+                        format!(
+                            "{} fired at batch #{} (t = {}): {} record(s) in its RDD",
+                            w.id,
+                            view.report.batch,
+                            duration(view.report.time_ms),
+                            r.count
+                        ),
+                    ),
+                };
                 parts.push(html! {
-                    <g class="fire">
+                    <g class="fire" data-value={shown.clone()}>
                         <circle cx={fmt(cx)} cy={fmt(y0 + 14.0)} r="9" />
-                        <text x={fmt(cx)} y={fmt(y0 + 18.0)} text-anchor="middle">{ r.count }</text>
-                        <title>{ format!("{} fired at batch {} ({} ms): {} records", w.id, view.report.batch, view.report.time_ms, r.count) }</title>
+                        <text x={fmt(cx)} y={fmt(y0 + 18.0)} text-anchor="middle">{ shown }</text>
+                        <title>{ tip }</title>
                     </g>
                 });
             } else {
@@ -297,13 +422,36 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                         parts.push(delta("removed", "− sub", tip, x));
                     }
                 }
+                // Batches leaving a long window have their columns far to the left.
+                let gone: Vec<u64> = span
+                    .removed
+                    .iter()
+                    .copied()
+                    .filter(|&b| b < first)
+                    .collect();
+                if !gone.is_empty() {
+                    let tip = format!(
+                        "{} left the window at batch {} (t = {}): their values are subtracted with the inverse function; their columns are off the axis, to the left",
+                        list(&gone),
+                        r_batch(span),
+                        duration(r.computed_at_ms.unwrap_or_default())
+                    );
+                    parts.push(html! {
+                        <g class="delta removed off-axis" data-testid={format!("removed-off-axis-{}", w.id)}
+                            data-batches={gone.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")}>
+                            <title>{ tip }</title>
+                            <rect x={fmt(LABEL_W + 4.0)} y={fmt(y0 + 44.0)} width={fmt(2.0 * COL_W - 8.0)} height="14" rx="4" />
+                            <text x={fmt(LABEL_W + COL_W)} y={fmt(y0 + 55.0)} text-anchor="middle">{ format!("← − sub {}", list(&gone)) }</text>
+                        </g>
+                    });
+                }
             }
         }
         let sub = match slide_ms {
             Some(sl) => format!("window {} · slide {}", duration(window_ms), duration(sl)),
             None => format!("window {}", duration(window_ms)),
         };
-        let selected = s.selected.as_deref() == Some(w.id.as_str());
+        let selected = props.selected.as_deref() == Some(w.id.as_str());
         let cb = props.on_action.clone();
         let id = w.id.clone();
         rows.push(html! {
@@ -314,10 +462,30 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <text class="row-label" x="8" y={fmt(y0 + 18.0)}>{ &w.id }</text>
                 <text class="row-sub" x="8" y={fmt(y0 + 32.0)}>{ &w.op }</text>
                 <text class="row-sub" x="8" y={fmt(y0 + 45.0)}>{ sub }</text>
+                <text class="row-sub" x="8" y={fmt(y0 + 58.0)}>{ if scalar { "● its value when it fires" } else { "● records when it fires" } }</text>
                 { for parts }
             </g>
         });
         y += WINDOW_H;
+    }
+    for n in &stateful {
+        let open = props
+            .inspected
+            .as_ref()
+            .filter(|(id, _)| *id == n.id)
+            .map(|(_, b)| *b);
+        rows.push(state_lane::lane(
+            n,
+            history,
+            y,
+            width,
+            LABEL_W,
+            COL_W,
+            &col_x,
+            open,
+            &props.on_action,
+        ));
+        y += STATE_H;
     }
 
     let caption = match focus_span.as_ref().zip(focus_id) {
@@ -334,22 +502,96 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 )
             }
         ),
-        None if history.is_empty() => "Press play or step (→) to run the first batch.".to_string(),
+        None if history.is_empty() => props.hint.clone().unwrap_or_default(),
         None if windowed.is_empty() => {
-            "No windowed op in this pipeline: every node fires on every batch.".to_string()
+            "No windowed op in this pipeline: every output op's job runs at every batch."
+                .to_string()
         }
         None => "No window has fired yet: a window fires only at its slide times.".to_string(),
     };
 
+    // Which columns another context computed, said in words.
+    let reran: Vec<u64> = history
+        .iter()
+        .filter(|v| v.origin == Origin::Rerun)
+        .map(|v| v.report.batch)
+        .collect();
+    let before: Vec<(u64, &'static str)> = history
+        .iter()
+        .filter_map(|v| match v.origin {
+            Origin::Before(why) => Some((v.report.batch, why.label())),
+            _ => None,
+        })
+        .collect();
+    let mut legend = Vec::new();
+    if !reran.is_empty() {
+        legend.push(format!("{} re-run with your edit", list(&reran)));
+    }
+    if let Some((_, why)) = before.first() {
+        let batches: Vec<u64> = before.iter().map(|(b, _)| *b).collect();
+        legend.push(format!("{} (grey): {why}", list(&batches)));
+    }
+
     html! {
         <div class="timeline-wrap">
+            if !legend.is_empty() {
+                <p class="axis-legend small" data-testid="axis-legend">{ legend.join(" · ") }</p>
+            }
+            if back_max > 0 {
+                { axis_scroll(&back, back_now, back_max, first, history) }
+            }
             <svg class="timeline" data-testid="timeline" width={fmt(width)} height={fmt(height)}
                 style={format!("min-width: {:.0}px", width * 0.8)} viewBox={format!("0 0 {} {}", fmt(width), fmt(height))}>
                 { for band }
                 { for header }
                 { for rows }
+                { for history.iter().filter(|v| !v.current()).filter_map(|v| col_x(v.report.batch)).map(|x| html! {
+                    <rect class="before-veil" x={fmt(x)} y={fmt(HEAD_H - 6.0)} width={fmt(COL_W)} height={fmt(height - HEAD_H - 14.0)} />
+                }) }
                 <text class="timeline-caption" x="8" y={fmt(height - 6.0)}>{ caption }</text>
             </svg>
+        </div>
+    }
+}
+
+/// The axis's scroll over the batches it keeps: earlier, later, back to the latest.
+fn axis_scroll(
+    back: &UseStateHandle<u64>,
+    now: u64,
+    max: u64,
+    first: u64,
+    history: &VecDeque<BatchView>,
+) -> Html {
+    let step = AXIS_COLUMNS as u64 / 2;
+    let go = |to: u64| {
+        let back = back.clone();
+        Callback::from(move |_: MouseEvent| back.set(to))
+    };
+    let on_range = {
+        let back = back.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(v) = crate::ui::event_value(&e).parse::<u64>() {
+                back.set(max.saturating_sub(v));
+            }
+        })
+    };
+    let kept_from = history.front().map_or(0, |v| v.report.batch);
+    let kept_to = history.back().map_or(0, |v| v.report.batch);
+    let last = (first + AXIS_COLUMNS as u64 - 1).min(kept_to.max(first));
+    html! {
+        <div class="axis-scroll small">
+            <button class="btn small" data-testid="axis-earlier" disabled={now >= max}
+                onclick={go((now + step).min(max))}>{ "◀ earlier" }</button>
+            <input type="range" min="0" max={max.to_string()} value={(max - now).to_string()}
+                data-testid="axis-scroll" aria-label="scroll the time axis" oninput={on_range} />
+            <button class="btn small" data-testid="axis-later" disabled={now == 0}
+                onclick={go(now.saturating_sub(step))}>{ "later ▶" }</button>
+            <button class="btn small" data-testid="axis-latest" disabled={now == 0}
+                onclick={go(0)}>{ "latest" }</button>
+            <span class="muted" data-testid="axis-range">{ format!(
+                "showing #{first}–#{last} of the {} batches kept (#{kept_from}–#{kept_to})",
+                history.len()
+            ) }</span>
         </div>
     }
 }
@@ -357,20 +599,21 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 /// The kept snapshots as marks on their batches' columns: the newest good one highlighted,
 /// damaged ones crossed out, the one the run continues from ringed. Each is a button.
 fn checkpoint_lane(
-    s: &State,
+    c: &Checkpoints,
+    batches_run: u64,
+    first: u64,
     y0: f64,
     width: f64,
     col_x: &dyn Fn(u64) -> Option<f64>,
     on_action: &Callback<Action>,
 ) -> Html {
-    let c = &s.checkpoints;
-    let newest = newest_good(s).map(|m| m.key.clone());
+    let newest = c.newest_good().map(|m| m.key.clone());
     let cy = y0 + CKPT_H / 2.0;
     let marks = c.kept.iter().filter_map(|m| {
         let x = col_x(mark_batch(m)?)? + COL_W / 2.0;
         let damaged = c.damaged.contains(&m.key);
         let is_newest = newest.as_deref() == Some(m.key.as_str());
-        let current = c.restored_from == Some(m.batches_run) && s.batches_run == m.batches_run;
+        let current = c.restored_from == Some(m.batches_run) && batches_run == m.batches_run;
         let travel = {
             let cb = on_action.clone();
             let key = m.key.clone();
@@ -398,7 +641,7 @@ fn checkpoint_lane(
             fmt(x - r),
             fmt(cy)
         );
-        let title = mark_title(s, m);
+        let title = mark_title(c, m);
         Some(html! {
             <g class={classes!("snapshot-mark", is_newest.then_some("newest"), damaged.then_some("damaged"), current.then_some("current"))}
                 data-testid={format!("snapshot-{}", m.batches_run)} data-bytes={m.bytes.to_string()} role="button" tabindex="0"
@@ -414,7 +657,7 @@ fn checkpoint_lane(
             </g>
         })
     });
-    let hidden = c.kept.iter().filter(|m| !on_axis(s, m)).count();
+    let hidden = c.kept.iter().filter(|m| !on_axis(first, m)).count();
     html! {
         <g class="row checkpoint-row" data-testid="snapshot-marks">
             <rect class="lane-bg" x={fmt(LABEL_W)} y={fmt(y0 + 3.0)} width={fmt(width - LABEL_W - 12.0)} height={fmt(CKPT_H - 6.0)} rx="4" />
@@ -433,15 +676,16 @@ fn checkpoint_lane(
 /// The marbles of one batch column: at most `MAX_MARBLES` sampled records, and how many
 /// more the batch had.
 fn marbles(
-    r: &NodeReport,
+    (count, sample): (u64, &[Value]),
+    batch: u64,
     x: f64,
     y0: f64,
     node: &str,
     lit: &dyn Fn(&Value) -> bool,
     on_action: &Callback<Action>,
 ) -> Html {
-    let shown = r.sample.iter().take(MAX_MARBLES);
-    let drawn = r.sample.len().min(MAX_MARBLES);
+    let shown = sample.iter().take(MAX_MARBLES);
+    let drawn = sample.len().min(MAX_MARBLES);
     let dots = shown.enumerate().map(|(i, v)| {
         let cx = x + 5.0 + (i % MARBLES_PER_ROW) as f64 * MARBLE_STEP + MARBLE_R;
         let cy = y0 + 10.0 + (i / MARBLES_PER_ROW) as f64 * MARBLE_STEP + MARBLE_R;
@@ -456,13 +700,14 @@ fn marbles(
             </circle>
         }
     });
-    let sampled = (r.count > drawn as u64).then(|| format!("{drawn} of {} records drawn", r.count));
+    let sampled = (count > drawn as u64).then(|| format!("{drawn} of {count} records drawn"));
     html! {
         <g class="marbles">
             { for dots }
-            <text class={classes!("col-count", sampled.is_some().then_some("sampled"))} x={fmt(x + COL_W / 2.0)} y={fmt(y0 + SOURCE_H - 8.0)} text-anchor="middle">
+            <text class={classes!("col-count", sampled.is_some().then_some("sampled"))} x={fmt(x + COL_W / 2.0)} y={fmt(y0 + SOURCE_H - 8.0)} text-anchor="middle"
+                data-testid={format!("count-{node}-{batch}")}>
                 if let Some(t) = sampled { <title>{ t }</title> }
-                { compact_count(r.count) }
+                { compact_count(count) }
             </text>
         </g>
     }

@@ -40,29 +40,35 @@ async function open() {
 test('a reload restores the checkpoint and the stream continues at batch 7 with the same state', async () => {
   await page.goto(server.url);
   await open();
-  await waitStatus(/No checkpoint yet: started a new context/);
+  await waitStatus(/No checkpoint of this pipeline yet: StreamingContext.getOrCreate\(dir, create\) called create\(\)/);
   await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every batch' });
   await stepTo(6);
-  await waitStatus(/Checkpoint after 6 batches saved/);
+  await waitStatus(/checkpoint-6000 saved/);
   assert.equal(await page.locator('[data-testid=snapshot-6]').count(), 1);
 
   await page.reload();
   await open();
-  await waitStatus(/Restored the checkpoint after 6 batches/);
+  await waitStatus(/Recovered from checkpoint-6000/);
   assert.equal(await counter(), 6);
   // The interval setting is kept for the pipeline: still every batch, and snapshots follow it.
   assert.equal(await page.locator('[data-testid=checkpoint-interval]').inputValue(), '1000');
   await stepTo(7);
-  await waitStatus(/Checkpoint after 7 batches saved/);
+  await waitStatus(/checkpoint-7000 saved/);
   assert.equal(await page.locator('[data-testid=snapshot-7]').count(), 1);
   await stepTo(8);
   const restored = await printed('out');
   assert.ok(restored.some((l) => l.startsWith('Time: 8000 ms')), restored.join('|'));
   await page.screenshot({ path: join(RESULTS, 'checkpoint-restored.png') });
 
-  // The same pipeline run without interruption gives the same output at batch 8.
+  // The same pipeline run without interruption gives the same output at batch 8. Reset
+  // asks first: it deletes the checkpoints, so a reload could not recover the old run.
   await page.click('[data-testid=reset]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+  await page.locator('[data-testid=confirm-reset]').waitFor();
+  assert.match(await page.locator('[data-testid=confirm-reset]').innerText(), /deletes this pipeline's 6 checkpoint\(s\)/);
+  await page.click('[data-testid=confirm-reset-yes]');
+  await harness.waitCounter(page, 0);
+  await harness.waitReady(page);
+  assert.equal(await page.locator('[data-testid=timeline] .snapshot-mark').count(), 0, 'the marks are gone');
   await stepTo(8);
   assert.deepEqual(await printed('out'), restored);
   assert.equal(await page.locator('[data-testid=error]').count(), 0);
@@ -70,7 +76,7 @@ test('a reload restores the checkpoint and the stream continues at batch 7 with 
 });
 
 test('a corrupted snapshot is named on reload, the last good one restored, and the page runs on', async () => {
-  await waitStatus(/Checkpoint after 8 batches saved/);
+  await waitStatus(/checkpoint-8000 saved/);
   const damaged = await page.evaluate(
     () =>
       new Promise((ok, fail) => {
@@ -110,9 +116,8 @@ test('a corrupted snapshot is named on reload, the last good one restored, and t
   await open();
   await waitStatus(/corrupted/);
   const text = await status().innerText();
-  assert.match(text, /after batch 8/);
-  assert.match(text, /Kept the last good one/);
-  assert.match(text, /Restored the checkpoint after 7 batches/);
+  assert.match(text, /checkpoint-8000 cannot be used: the snapshot is corrupted/);
+  assert.match(text, /Recovered from checkpoint-7000/);
   assert.equal(await status().getAttribute('role'), 'alert');
   assert.equal(await counter(), 7);
   await stepTo(8);
@@ -121,43 +126,43 @@ test('a corrupted snapshot is named on reload, the last good one restored, and t
   // Time travel: a mark rewinds the whole playground to its batch.
   await page.click('[data-testid=snapshot-4]');
   await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '4');
-  await waitStatus(/Rewound to the checkpoint after 4 batches/);
+  await waitStatus(/Rewound to checkpoint-4000/);
   await stepTo(6);
   assert.deepEqual(browser.problems, []);
 });
 
 test('each pipeline keeps its own checkpoints: switching away and back restores them', async () => {
   // The word count stands at batch 6 (rewound to 4, then stepped): its newest checkpoint.
-  await waitStatus(/Checkpoint after 6 batches saved/);
+  await waitStatus(/checkpoint-6000 saved/);
   await page.click('[data-testid=example-running-totals]');
-  await waitStatus(/No checkpoint yet: started a new context/);
+  await waitStatus(/No checkpoint of this pipeline yet: StreamingContext.getOrCreate\(dir, create\) called create\(\)/);
   assert.equal(await counter(), 0);
   assert.equal(await page.locator('[data-testid=snapshot-marks] button').count(), 0);
   // Its interval is its own: Spark's default until set.
   assert.equal(await page.locator('[data-testid=checkpoint-interval]').inputValue(), '0');
   await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every batch' });
   await stepTo(3);
-  await waitStatus(/Checkpoint after 3 batches saved/);
+  await waitStatus(/checkpoint-3000 saved/);
 
   await page.click('[data-testid=example-windowed-word-count]');
-  await waitStatus(/Restored the checkpoint after 6 batches/);
+  await waitStatus(/Recovered from checkpoint-6000/);
   assert.equal(await counter(), 6);
   assert.equal(await page.locator('[data-testid=snapshot-6]').count(), 1);
   assert.equal(await page.locator('[data-testid=checkpoint-interval]').inputValue(), '1000');
 
   await page.click('[data-testid=example-running-totals]');
-  await waitStatus(/Restored the checkpoint after 3 batches/);
+  await waitStatus(/Recovered from checkpoint-3000/);
   assert.equal(await counter(), 3);
   // Its own marks only: the word count's snapshot after 6 batches is not among them.
   assert.equal(await page.locator('[data-testid=snapshot-3]').count(), 1);
   assert.equal(await page.locator('[data-testid=snapshot-6]').count(), 0, "not the other pipeline's marks");
   await stepTo(4);
-  await waitStatus(/Checkpoint after 4 batches saved/);
+  await waitStatus(/checkpoint-4000 saved/);
 
   // A reload comes back to the pipeline checkpointed last.
   await page.reload();
   await open();
-  await waitStatus(/Restored the checkpoint after 4 batches/);
+  await waitStatus(/Recovered from checkpoint-4000/);
   assert.equal(await counter(), 4);
   assert.match(await page.locator('.story h2').innerText(), /Running totals/);
   await page.screenshot({ path: join(RESULTS, 'checkpoint-switch-back.png') });
@@ -167,9 +172,8 @@ test('each pipeline keeps its own checkpoints: switching away and back restores 
 test('the fault lab shows what a kill loses, as the engine counts it, and the stream runs on', async () => {
   await page.click('[data-testid=example-windowed-word-count]');
   // Its checkpoint is restored; the lab's story starts from batch 0.
-  await waitStatus(/Restored the checkpoint after 6 batches/);
-  await page.click('[data-testid=reset]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+  await waitStatus(/Recovered from checkpoint-6000/);
+  await harness.resetPipeline(page);
   await page.selectOption('[data-testid=fault-mode]', 'push');
   await page.selectOption('[data-testid=fault-replication]', '1');
   await stepTo(4);
@@ -179,15 +183,16 @@ test('the fault lab shows what a kill loses, as the engine counts it, and the st
   assert.equal(await page.locator('[data-testid=fault-last-lost]').innerText(), '1 lost');
   assert.match(await page.locator('[data-testid=fault-totals]').innerText(), /Records lost: 1 · recovered: 0/);
   assert.ok((await page.locator('[data-testid=fault-recomputed] li').count()) > 0);
-  await stepTo(5);
-  assert.equal((await page.locator('[data-testid=node-lines] .badge').textContent()).trim(), '0');
+  await stepTo(6);
+  // Batch 4's RDD (computed by the window's job at t = 6 s) has lost its one record.
+  assert.equal(await page.locator('[data-testid=count-lines-4]').textContent(), '0');
 
   // A driver killed after a checkpoint comes back at the checkpoint's batch.
   await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every 2 batches' });
   await stepTo(7);
   await page.click('[data-testid=kill-driver]');
   await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '6');
-  assert.match(await page.locator('[data-testid=fault-report]').innerText(), /restored from the checkpoint after batch 6/);
+  assert.match(await page.locator('[data-testid=fault-report]').innerText(), /recovered from checkpoint-6000/);
   await stepTo(8);
   await page.screenshot({ path: join(RESULTS, 'fault-lab.png') });
   assert.equal(await page.locator('[data-testid=error]').count(), 0);
@@ -198,15 +203,19 @@ test('a real QuotaExceededError is named, the last good snapshot and the pipelin
   // A pipeline with large state: every distinct line of the firehose (100 000 lines a batch)
   // becomes a key of updateStateByKey.
   await page.click('[data-testid=example-firehose]');
-  await waitStatus(/No checkpoint yet/);
+  await waitStatus(/No checkpoint of this pipeline yet/);
   await page.click('[data-testid=node-lengths]');
   await page.fill('[data-testid=field-lengths-fn]', 'line => (line, 1)');
   await page.click('[data-testid=add-updateStateByKey]');
   await page.locator('[data-testid=node-updateStateByKey]').waitFor();
+  // An output reads it, or Spark would never compute its state (DStreams are lazy).
+  await page.click('[data-testid=add-foreachRDD]');
+  await page.locator('[data-testid=node-foreachRDD]').waitFor();
+  await page.selectOption('[data-testid=field-foreachRDD-action]', 'count');
   assert.equal(await page.locator('[data-testid=error]').count(), 0);
   await page.selectOption('[data-testid=checkpoint-interval]', { label: 'every batch' });
   await stepTo(1);
-  await waitStatus(/Checkpoint after 1 batch saved/);
+  await waitStatus(/checkpoint-1000 saved/);
   const bytes = Number(await page.locator('[data-testid=snapshot-1]').getAttribute('data-bytes'));
   assert.ok(bytes > 200_000, `a large snapshot: ${bytes} bytes`);
 
@@ -226,10 +235,10 @@ test('a real QuotaExceededError is named, the last good snapshot and the pipelin
     await stepTo(2);
     await waitStatus(/not saved/);
     const text = await status().innerText();
-    assert.match(text, /The checkpoint after 2 batches was not saved/);
+    assert.match(text, /checkpoint-2000 was not saved/);
     assert.match(text, /QuotaExceededError/);
     assert.match(text, /storage for this page is full/);
-    assert.match(text, /the one after 1 batch is kept/);
+    assert.match(text, /checkpoint-1000 stays the newest/);
     assert.equal(await status().getAttribute('role'), 'alert');
     await page.screenshot({ path: join(RESULTS, 'checkpoint-quota.png') });
     // The playground keeps ticking.
@@ -240,7 +249,7 @@ test('a real QuotaExceededError is named, the last good snapshot and the pipelin
     // with the learner's edited pipeline.
     await page.reload();
     await open();
-    await waitStatus(/Restored the checkpoint after 1 batch /);
+    await waitStatus(/Recovered from checkpoint-1000/);
     assert.equal(await counter(), 1);
     assert.equal(await page.locator('[data-testid=node-updateStateByKey]').count(), 1);
     await stepTo(2);

@@ -6,7 +6,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as harness from './support/harness.mjs';
 import { RESULTS, ROOT } from './support/harness.mjs';
@@ -47,14 +47,26 @@ async function printed(id) {
 
 async function loadExample(slug) {
   await page.click(`[data-testid=example-${slug}]`);
-  // A switch restores the example's own checkpoint if it has one (getOrCreate); these tests
-  // start from batch 0, and a Reset keeps a late-found checkpoint from being restored.
-  await page.click('[data-testid=reset]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=batch-counter]')?.textContent === '0');
+  // A switch recovers the example's own checkpoint if it has one (getOrCreate); these tests
+  // start from batch 0.
+  await harness.waitReady(page);
+  await harness.resetPipeline(page);
 }
 
-test('batches run in the engine worker, off the page\'s thread', async () => {
-  await page.waitForFunction(() => document.querySelector('[data-testid=engine-mode]')?.textContent?.trim() === 'worker', null, { timeout: 10000 });
+test('the engine runs only in the worker: the page\'s wasm does not hold it', async () => {
+  await harness.waitReady(page);
+  const files = await readdir(harness.DIST);
+  const pageWasm = files.find((f) => f.startsWith('dstream-playground-') && f.endsWith('_bg.wasm'));
+  const workerWasm = files.find((f) => f.startsWith('engine_worker') && f.endsWith('_bg.wasm'));
+  assert.ok(pageWasm && workerWasm, files.join(', '));
+  // Strings only the engine's evaluator, its ops and the regex crate carry.
+  const engineOnly = ['java.lang.NumberFormatException', 'empty character class', 'java.util.NoSuchElementException'];
+  const pageBytes = (await readFile(join(harness.DIST, pageWasm))).toString('latin1');
+  const workerBytes = (await readFile(join(harness.DIST, workerWasm))).toString('latin1');
+  for (const s of engineOnly) {
+    assert.ok(workerBytes.includes(s), `the worker's wasm runs the engine: ${s}`);
+    assert.ok(!pageBytes.includes(s), `the page's wasm links the engine: ${s}`);
+  }
 });
 
 test('every gallery example loads with one click and shows its DAG', async () => {
@@ -180,19 +192,26 @@ test('mapWithState runs Spark\'s own function as pasted, and idle words time out
   await page.screenshot({ path: join(RESULTS, 'stateful-word-count.png'), fullPage: false });
 });
 
-test('a lambda that fails at run time stops the batch and names node and record', async () => {
+test('a lambda that fails at run time fails the job that computes it, naming node, record and both times', async () => {
   await loadExample('windowed-word-count');
   await page.click('[data-testid=node-pairs]');
   await page.fill('[data-testid=field-pairs-fn]', 'w => (w, w.toInt)');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=error]').length === 0);
+  // At t = 1 s no job runs (the window slides every 2 s): nothing is computed, nothing fails.
+  await page.click('[data-testid=step]');
+  await harness.waitCounter(page, 1);
+  assert.equal(await page.locator('.batch-error').count(), 0);
+  // The window's job at t = 2 s computes batch #0's pairs, and fails on its record "x".
   await page.click('[data-testid=step]');
   const error = page.locator('.batch-error[data-testid=error]');
   await error.waitFor({ timeout: 5000 });
   const text = await error.innerText();
-  assert.match(text, /batch 0/);
+  assert.match(text, /batch 0 \(time 1000 ms\)/, 'the record\'s batch');
+  assert.match(text, /in the job of `out` at 2000 ms/, 'the job\'s time');
   assert.match(text, /node `pairs`/);
   assert.match(text, /"x"/, 'the failing record is named');
-  assert.equal(await counter(), 0, 'the failed batch did not count as run');
+  assert.match(text, /Batch #1 stays the next one/);
+  assert.equal(await counter(), 1, 'the failed batch did not count as run');
   await page.screenshot({ path: join(RESULTS, 'runtime-error.png'), fullPage: false });
 });
 

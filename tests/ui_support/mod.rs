@@ -1,47 +1,32 @@
 //! Shared helpers of the component tests (`tests/ui_*.rs`): run an example for some
-//! batches through the real reducer, mount one component on its own element, find and click
-//! elements, and record the actions a component dispatches.
+//! batches through the page's own run model (`dstream_playground::sim`: the reducer and the
+//! worker's engine host in process), mount one component on its own element with the props
+//! the page gives it, find and click elements, and record the actions a component dispatches.
 #![allow(dead_code)]
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use dstream_playground::state::{Action, State};
-use dstream_playground::ui::examples;
+use dstream_playground::sim::Sim;
+use dstream_playground::state::Action;
 use wasm_bindgen::JsCast;
-use yew::{BaseComponent, Callback, Reducible};
+use yew::{BaseComponent, Callback};
 
-/// The state after loading gallery example `slug` and running `batches` ticks.
-pub fn run_example(slug: &str, batches: usize) -> Rc<State> {
-    let spec = examples::find(slug)
-        .and_then(|e| e.spec().ok())
-        .unwrap_or_else(|| panic!("example {slug} is missing or does not parse"));
-    let mut state = Rc::new(State::with_spec(spec, Some(slug.to_string())));
+/// The page after opening gallery example `slug` and stepping `batches` batches.
+pub fn run_example(slug: &str, batches: usize) -> Sim {
+    let mut sim = Sim::example(slug);
     assert!(
-        state.spec_errors.is_empty(),
+        sim.state.spec_errors.is_empty(),
         "{slug}: {:?}",
-        state.spec_errors
+        sim.state.spec_errors
     );
-    for _ in 0..batches {
-        state = apply(
-            state,
-            Action::Tick {
-                due_ms: 0.0,
-                started_ms: 0.0,
-            },
-        );
-    }
+    sim.steps(batches);
     assert!(
-        state.batch_error.is_none(),
+        sim.state.run.batch_error.is_none(),
         "{slug}: {:?}",
-        state.batch_error
+        sim.state.run.batch_error
     );
-    state
-}
-
-/// One step of the reducer, as the page's `use_reducer` would do it.
-pub fn apply(state: Rc<State>, action: Action) -> Rc<State> {
-    state.reduce(action)
+    sim
 }
 
 /// A callback that remembers every action it is given.
@@ -103,4 +88,95 @@ pub fn fire(el: &web_sys::Element, kind: &str) {
     init.set_bubbles(true);
     let event = web_sys::Event::new_with_event_init_dict(kind, &init).expect("event");
     el.dispatch_event(&event).expect("dispatch");
+}
+
+/// The page's run model with real IndexedDB: the reducer, the worker's engine host in
+/// process, and `storage::serve` on database `db`, each answer handed back in order.
+pub struct Page {
+    pub state: dstream_playground::state::State,
+    pub host: dstream_playground::host::EngineHost,
+    pub db: String,
+    now: f64,
+}
+
+impl Page {
+    /// A page opened on `db`: mounted (getOrCreate), its worker ready, all answered.
+    pub async fn open(db: &str) -> Page {
+        use dstream_playground::state::{State, WorkerEvent};
+        let mut page = Page {
+            state: State::default(),
+            host: dstream_playground::host::EngineHost::new(None),
+            db: db.to_owned(),
+            now: 0.0,
+        };
+        page.act(Action::Mounted).await;
+        page.act(Action::Worker(WorkerEvent::Ready)).await;
+        page
+    }
+
+    /// Does `action` and everything it causes.
+    pub async fn act(&mut self, action: Action) {
+        use dstream_playground::state::{Effect, WorkerEvent};
+        let mut inbox = std::collections::VecDeque::from([action]);
+        while let Some(a) = inbox.pop_front() {
+            let (next, effects) = self.state.reduce(a);
+            self.state = next;
+            for e in effects {
+                match e {
+                    Effect::Send(r) => {
+                        let mut replies = self.host.handle(r);
+                        while self.host.busy() {
+                            replies.extend(self.host.work(&mut || true));
+                        }
+                        inbox.extend(replies.into_iter().map(|reply| {
+                            Action::Worker(WorkerEvent::Reply {
+                                reply: Box::new(reply),
+                                at_ms: 0.0,
+                            })
+                        }));
+                    }
+                    Effect::Store(r) => {
+                        let reply = dstream_playground::storage::serve(&self.db, r).await;
+                        inbox.push_back(Action::Stored(reply));
+                    }
+                    Effect::Timer(_) | Effect::Clipboard(_) | Effect::Download { .. } => {}
+                    // The page's own browser work: a share link is "copied" as the sim does.
+                    Effect::Page(dstream_playground::state::PageEffect::CopyLink(fragment)) => {
+                        inbox.push_back(Action::Shared {
+                            url: format!("{}#{fragment}", dstream_playground::sim::SIM_PAGE),
+                            copied: Ok(()),
+                        });
+                    }
+                    Effect::Page(_) => {}
+                }
+            }
+        }
+    }
+
+    pub async fn step(&mut self, n: usize) {
+        for _ in 0..n {
+            self.now += 1.0;
+            self.act(Action::Tick {
+                due_ms: self.now,
+                fired_ms: self.now,
+            })
+            .await;
+        }
+    }
+
+    /// What output `out` printed at the last batch it fired, sorted.
+    pub fn printed(&self, out: &str) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .state
+            .run
+            .history
+            .iter()
+            .rev()
+            .filter(|v| v.current())
+            .find_map(|v| v.report.outputs.iter().find(|o| o.output == out))
+            .map(|o| o.records.iter().map(|r| r.to_string()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
 }

@@ -1,23 +1,19 @@
-//! Type checking: the syntax tree, checked against a [`Signature`], becomes a typed [`Node`]
-//! tree ready to compile to closures.
+//! Type checking: the syntax tree, checked against a [`Signature`], becomes the typed tree
+//! (`tree.rs`), every node's type resolved.
 //!
 //! Inference is unification over [`Type`]: every `Type::Var` of the signature is one variable,
 //! every `Type::Unknown` a fresh one. Integer literals get a *literal* variable that settles on
 //! `Int` unless a `Double` is wanted where the literal stands (`state.getOrElse(0)` with
 //! `Option[Double]` state), as Scala adapts literals to their expected type. Elsewhere an `Int`
-//! where a `Double` is wanted is widened by an explicit [`Node::Widen`], as Scala's numeric
+//! where a `Double` is wanted is widened by an explicit `Kind::Widen`, as Scala's numeric
 //! widening does (`if (c) 1 else 2.0` is a `Double`).
 //!
 //! Checks that need a type not yet known (`a + b` on two unknowns) are deferred to the end;
 //! what stays unknown is evaluated dynamically on the values.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use regex::Regex;
-
-use super::runtime::StateImpl;
+use super::builtins::{self, Args, On, Returns};
 use super::syntax::{BinOp, Expr, ExprKind, LambdaAst, Param, Stmt, TypeAnn, UnOp};
+use super::tree::{unit, Arith, Cmp, Expr as Node, Kind, Method, StateMethod, Step, Tree};
 use super::Signature;
 use crate::types::Type;
 use crate::value::Value;
@@ -38,126 +34,6 @@ fn err<T>(pos: usize, message: impl Into<String>) -> CResult<T> {
     })
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Arith {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Rem,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Cmp {
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-/// How `split` finds its separator.
-#[derive(Clone, Debug)]
-pub(crate) enum Splitter {
-    /// Java's fast path: a one-character pattern that is no regex metacharacter (or an escaped
-    /// non-alphanumeric one), or a `Char` argument.
-    Char(char),
-    Regex(Regex),
-}
-
-/// Built-in methods. Several names share one entry and dispatch on the receiver's value
-/// (`length` of a String or a List), so a receiver of unknown type still evaluates.
-#[derive(Clone, Debug)]
-pub(crate) enum Method {
-    Length,
-    ToUpperCase,
-    ToLowerCase,
-    Trim,
-    /// A separator known when compiling, or `None` to read it from the argument.
-    Split(Option<Splitter>),
-    Contains,
-    StartsWith,
-    EndsWith,
-    Substring,
-    Replace,
-    IndexOf,
-    LastIndexOf,
-    ToInt,
-    ToDouble,
-    ToString,
-    IsEmpty,
-    NonEmpty,
-    /// `sum`, with the element type (an empty list sums to `0` or `0.0`).
-    Sum(Type),
-    Max,
-    Min,
-    Head,
-    Last,
-    MkString,
-    IsDefined,
-    Get,
-    /// `_1`, `_2`, … as a 0-based index.
-    Field(usize),
-    Abs,
-    MathMax,
-    MathMin,
-}
-
-/// The typed tree. Types inside are inference types, resolved when compiling.
-#[derive(Clone, Debug)]
-pub(crate) enum Node {
-    Const(Value),
-    /// An integer literal whose type may have settled on `Double`.
-    IntLit(i64, Type),
-    Param(usize),
-    /// Element `i` of the single tuple argument (parameter untupling).
-    Untupled(usize),
-    Tuple(Vec<Node>),
-    List(Vec<Node>),
-    Some(Box<Node>),
-    Neg(Box<Node>),
-    Not(Box<Node>),
-    Arith(Arith, Box<Node>, Box<Node>),
-    Cmp(Cmp, Box<Node>, Box<Node>),
-    Eq(bool, Box<Node>, Box<Node>),
-    And(Box<Node>, Box<Node>),
-    Or(Box<Node>, Box<Node>),
-    If(Box<Node>, Box<Node>, Box<Node>),
-    Call(Method, Box<Node>, Vec<Node>),
-    /// `math.max(a, b)` and friends: no receiver.
-    Math(Method, Vec<Node>),
-    /// `opt.getOrElse(default)`, the default evaluated only for `None`.
-    GetOrElse(Box<Node>, Box<Node>),
-    Index(Box<Node>, Box<Node>),
-    /// Converts a value of the first type to the second (Ints to Doubles inside it).
-    Widen(Box<Node>, Type, Type),
-    /// A `val` of an enclosing block: its slot in the frame, after the parameters.
-    Local(usize),
-    /// `{ steps…; result }`: each `val` step adds one slot to the frame.
-    Block(Vec<Step>, Box<Node>),
-    /// A method of mapWithState's `State[S]` parameter, with its argument (`update`).
-    State(StateMethod, Option<Box<Node>>),
-}
-
-/// A statement of a block, typed.
-#[derive(Clone, Debug)]
-pub(crate) enum Step {
-    /// A `val`: its value takes the next frame slot.
-    Val(Node),
-    /// Run for its effect.
-    Effect(Node),
-}
-
-/// Spark's `State[S]` API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum StateMethod {
-    Exists,
-    Get,
-    GetOption,
-    IsTimingOut,
-    Update,
-    Remove,
-}
-
 const STATE_METHODS: &[&str] = &[
     "exists",
     "get",
@@ -166,11 +42,6 @@ const STATE_METHODS: &[&str] = &[
     "update",
     "remove",
 ];
-
-/// `Unit`, the type of `state.update(s)` and `state.remove()`: the empty tuple `()`.
-pub(crate) fn unit() -> Type {
-    Type::Tuple(Vec::new())
-}
 
 /// The `State[S]` parameter of a mapWithState function.
 #[derive(Clone, Debug)]
@@ -215,25 +86,6 @@ enum Deferred {
     },
 }
 
-/// The result of checking: the typed body and everything needed to compile it.
-pub(crate) struct Checked {
-    pub body: Node,
-    pub params: Vec<Type>,
-    pub result: Type,
-    /// `S` of a `State[S]` parameter, if the lambda has one.
-    pub state: Option<Type>,
-    /// What the compiled `State` methods read and change during one call.
-    pub state_cell: Rc<RefCell<StateImpl>>,
-    types: Checker,
-}
-
-impl Checked {
-    /// The final type of an inference type (unresolved variables become `Unknown`).
-    pub(crate) fn resolve(&self, t: &Type) -> Type {
-        self.types.finish(t)
-    }
-}
-
 #[derive(Default)]
 struct Checker {
     slots: Vec<Slot>,
@@ -246,40 +98,6 @@ struct Checker {
     locals: usize,
     state: Option<StateParam>,
 }
-
-const STRING_METHODS: &[&str] = &[
-    "length",
-    "toUpperCase",
-    "toLowerCase",
-    "trim",
-    "split",
-    "contains",
-    "startsWith",
-    "endsWith",
-    "substring",
-    "replace",
-    "indexOf",
-    "lastIndexOf",
-    "toInt",
-    "toDouble",
-    "isEmpty",
-    "nonEmpty",
-    "toString",
-];
-const LIST_METHODS: &[&str] = &[
-    "size", "length", "sum", "max", "min", "head", "last", "isEmpty", "nonEmpty", "contains",
-    "mkString", "toString",
-];
-const OPTION_METHODS: &[&str] = &[
-    "getOrElse",
-    "isDefined",
-    "isEmpty",
-    "nonEmpty",
-    "get",
-    "toString",
-];
-const NUMBER_METHODS: &[&str] = &["toInt", "toDouble", "toString"];
-const MATH_FUNCTIONS: &[&str] = &["max", "min", "abs"];
 
 /// Names people reach for from other languages, and what this language calls them.
 const ALIASES: &[(&str, &str)] = &[
@@ -340,6 +158,11 @@ fn suggestion(name: &str, candidates: &[&str]) -> String {
     }
 }
 
+/// A node of `kind` and type `ty`, and the type again (what `infer` returns).
+fn typed(kind: Kind, ty: Type) -> (Node, Type) {
+    (Node::new(kind, ty.clone()), ty)
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
@@ -394,6 +217,54 @@ impl Checker {
                 }
             }
             t => t,
+        }
+    }
+
+    /// Resolves the types of `node` and everything inside it; an integer literal whose type
+    /// settled on `Double` becomes a `Double` literal.
+    fn finish_node(&self, node: &mut Node) {
+        node.ty = self.finish(&node.ty);
+        if let (Kind::Lit(Value::Int(i)), Type::Double) = (&node.kind, &node.ty) {
+            node.kind = Kind::Lit(Value::Double(*i as f64));
+        }
+        match &mut node.kind {
+            Kind::Lit(_) | Kind::Param(_) | Kind::Untupled(_) | Kind::Local(_) => {}
+            Kind::Tuple(xs) | Kind::List(xs) | Kind::Math(_, xs) => {
+                xs.iter_mut().for_each(|x| self.finish_node(x))
+            }
+            Kind::Some(x) | Kind::Neg(x) | Kind::Not(x) | Kind::Widen(x) => self.finish_node(x),
+            Kind::Arith(_, a, b)
+            | Kind::Cmp(_, a, b)
+            | Kind::Eq(_, a, b)
+            | Kind::And(a, b)
+            | Kind::Or(a, b)
+            | Kind::GetOrElse(a, b)
+            | Kind::Index(a, b) => {
+                self.finish_node(a);
+                self.finish_node(b);
+            }
+            Kind::If(c, a, b) => {
+                self.finish_node(c);
+                self.finish_node(a);
+                self.finish_node(b);
+            }
+            Kind::Call(_, recv, args) => {
+                self.finish_node(recv);
+                args.iter_mut().for_each(|x| self.finish_node(x));
+            }
+            Kind::Block(steps, result) => {
+                for s in steps {
+                    match s {
+                        Step::Val(e) | Step::Effect(e) => self.finish_node(e),
+                    }
+                }
+                self.finish_node(result);
+            }
+            Kind::State(_, arg) => {
+                if let Some(a) = arg {
+                    self.finish_node(a);
+                }
+            }
         }
     }
 
@@ -524,11 +395,7 @@ impl Checker {
     fn coerce(&mut self, node: Node, actual: &Type, expected: &Type, pos: usize) -> CResult<Node> {
         match self.subsume(actual, expected) {
             Ok(false) => Ok(node),
-            Ok(true) => Ok(Node::Widen(
-                Box::new(node),
-                actual.clone(),
-                expected.clone(),
-            )),
+            Ok(true) => Ok(Node::new(Kind::Widen(Box::new(node)), expected.clone())),
             Err(()) => err(
                 pos,
                 format!(
@@ -635,7 +502,7 @@ impl Checker {
                 match text.parse::<i64>() {
                     Ok(v) => {
                         let t = self.fresh(true);
-                        Ok((Node::IntLit(v, t.clone()), t))
+                        Ok(typed(Kind::Lit(Value::Int(v)), t))
                     }
                     Err(_) => err(
                         e.pos,
@@ -643,13 +510,13 @@ impl Checker {
                     ),
                 }
             }
-            ExprKind::Double(d) => Ok((Node::Const(Value::Double(*d)), Type::Double)),
-            ExprKind::Str(s) => Ok((Node::Const(Value::str(s)), Type::String)),
+            ExprKind::Double(d) => Ok(typed(Kind::Lit(Value::Double(*d)), Type::Double)),
+            ExprKind::Str(s) => Ok(typed(Kind::Lit(Value::str(s)), Type::String)),
             ExprKind::Char(c) => err(
                 e.pos,
                 format!("'{c}' is a character; this language has strings only, write \"{c}\""),
             ),
-            ExprKind::Bool(b) => Ok((Node::Const(Value::Bool(*b)), Type::Boolean)),
+            ExprKind::Bool(b) => Ok(typed(Kind::Lit(Value::Bool(*b)), Type::Boolean)),
             ExprKind::Placeholder(i) => match self.placeholders.get(*i) {
                 Some(b) => Ok((b.node.clone(), b.ty.clone())),
                 None => err(
@@ -666,7 +533,7 @@ impl Checker {
                     nodes.push(n);
                     types.push(t);
                 }
-                Ok((Node::Tuple(nodes), Type::Tuple(types)))
+                Ok(typed(Kind::Tuple(nodes), Type::Tuple(types)))
             }
             ExprKind::Unary(op, operand) => self.unary(*op, operand, e.pos),
             ExprKind::Binary {
@@ -685,7 +552,7 @@ impl Checker {
                 })?;
                 let an = self.coerce(an, &at, &t, a.pos)?;
                 let bn = self.coerce(bn, &bt, &t, b.pos)?;
-                Ok((Node::If(Box::new(cn), Box::new(an), Box::new(bn)), t))
+                Ok(typed(Kind::If(Box::new(cn), Box::new(an), Box::new(bn)), t))
             }
             ExprKind::Member {
                 recv,
@@ -699,7 +566,7 @@ impl Checker {
                 paren_pos,
             } => self.apply(callee, args, *paren_pos),
             ExprKind::Block(stmts, result) => self.block(stmts, result),
-            ExprKind::Unit => Ok((Node::Const(Value::tuple(Vec::new())), unit())),
+            ExprKind::Unit => Ok(typed(Kind::Lit(Value::tuple(Vec::new())), unit())),
         }
     }
 
@@ -719,7 +586,7 @@ impl Checker {
                         None => (n, t),
                     };
                     steps.push(Step::Val(n));
-                    let node = Node::Local(self.frame_base + self.locals);
+                    let node = Node::new(Kind::Local(self.frame_base + self.locals), t.clone());
                     self.locals += 1;
                     self.bindings.push(Binding {
                         name: name.clone(),
@@ -733,7 +600,7 @@ impl Checker {
         let (rn, rt) = self.infer(result)?;
         self.bindings.truncate(bindings);
         self.locals = locals;
-        Ok((Node::Block(steps, Box::new(rn)), rt))
+        Ok(typed(Kind::Block(steps, Box::new(rn)), rt))
     }
 
     /// The `State[S]` parameter, unless a `val` of that name hides it.
@@ -780,7 +647,7 @@ impl Checker {
             if !args.is_empty() {
                 return err(name_pos, format!("state.{name} takes no argument"));
             }
-            return Ok((Node::State(m, None), t));
+            return Ok(typed(Kind::State(m, None), t));
         }
         let [arg] = args else {
             return err(
@@ -794,7 +661,7 @@ impl Checker {
         let (n, at) = self.infer(arg)?;
         let n = match self.subsume(&at, &s) {
             Ok(false) => n,
-            Ok(true) => Node::Widen(Box::new(n), at.clone(), s.clone()),
+            Ok(true) => Node::new(Kind::Widen(Box::new(n)), s.clone()),
             Err(()) => {
                 let by = if st.first_update.is_some() {
                     "the state's type, set by the first state.update"
@@ -814,7 +681,7 @@ impl Checker {
         if let Some(st) = self.state.as_mut() {
             st.first_update.get_or_insert(arg.pos);
         }
-        Ok((Node::State(m, Some(Box::new(n))), t))
+        Ok(typed(Kind::State(m, Some(Box::new(n))), t))
     }
 
     fn name(&mut self, n: &str, pos: usize) -> CResult<(Node, Type)> {
@@ -833,11 +700,11 @@ impl Checker {
         match n {
             "None" => {
                 let t = self.fresh(false);
-                Ok((Node::Const(Value::none()), Type::option(t)))
+                Ok(typed(Kind::Lit(Value::none()), Type::option(t)))
             }
             "Nil" => {
                 let t = self.fresh(false);
-                Ok((Node::Const(Value::list(Vec::new())), Type::list(t)))
+                Ok(typed(Kind::Lit(Value::list(Vec::new())), Type::list(t)))
             }
             "Some" => err(pos, "Some needs a value: Some(x)"),
             "List" => err(pos, "List needs parentheses: List(a, b) or List()"),
@@ -859,7 +726,7 @@ impl Checker {
         match op {
             UnOp::Not => {
                 let n = self.coerce(n, &t, &Type::Boolean, operand.pos)?;
-                Ok((Node::Not(Box::new(n)), Type::Boolean))
+                Ok(typed(Kind::Not(Box::new(n)), Type::Boolean))
             }
             UnOp::Neg => {
                 let s = self.shallow(&t);
@@ -873,7 +740,7 @@ impl Checker {
                             });
                         }
                         let _ = pos;
-                        Ok((Node::Neg(Box::new(n)), s))
+                        Ok(typed(Kind::Neg(Box::new(n)), s))
                     }
                     other => err(
                         operand.pos,
@@ -984,20 +851,20 @@ impl Checker {
         };
         if let Some(a) = a {
             let t = self.arith_type(a, &lt, &rt, lhs.pos, rhs.pos)?;
-            return Ok((Node::Arith(a, l, r), t));
+            return Ok(typed(Kind::Arith(a, l, r), t));
         }
         match op {
             BinOp::And | BinOp::Or => {
                 let l = self.coerce(*l, &lt, &Type::Boolean, lhs.pos)?;
                 let r = self.coerce(*r, &rt, &Type::Boolean, rhs.pos)?;
-                let node = if op == BinOp::And {
-                    Node::And(Box::new(l), Box::new(r))
+                let kind = if op == BinOp::And {
+                    Kind::And(Box::new(l), Box::new(r))
                 } else {
-                    Node::Or(Box::new(l), Box::new(r))
+                    Kind::Or(Box::new(l), Box::new(r))
                 };
-                Ok((node, Type::Boolean))
+                Ok(typed(kind, Type::Boolean))
             }
-            BinOp::Arrow => Ok((Node::Tuple(vec![*l, *r]), Type::Tuple(vec![lt, rt]))),
+            BinOp::Arrow => Ok(typed(Kind::Tuple(vec![*l, *r]), Type::Tuple(vec![lt, rt]))),
             BinOp::Eq | BinOp::Ne => {
                 let t = self.join_or(&lt, &rt, op_pos, |l, r| {
                     format!(
@@ -1007,8 +874,8 @@ impl Checker {
                 })?;
                 let l = self.coerce(*l, &lt, &t, lhs.pos)?;
                 let r = self.coerce(*r, &rt, &t, rhs.pos)?;
-                Ok((
-                    Node::Eq(op == BinOp::Ne, Box::new(l), Box::new(r)),
+                Ok(typed(
+                    Kind::Eq(op == BinOp::Ne, Box::new(l), Box::new(r)),
                     Type::Boolean,
                 ))
             }
@@ -1020,7 +887,7 @@ impl Checker {
                     _ => Cmp::Ge,
                 };
                 self.comparable(&lt, &rt, lhs.pos, rhs.pos, op.symbol())?;
-                Ok((Node::Cmp(cmp, l, r), Type::Boolean))
+                Ok(typed(Kind::Cmp(cmp, l, r), Type::Boolean))
             }
         }
     }
@@ -1090,7 +957,7 @@ impl Checker {
                             );
                         }
                         let (n, t) = self.infer(&args[0])?;
-                        return Ok((Node::Some(Box::new(n)), Type::option(t)));
+                        return Ok(typed(Kind::Some(Box::new(n)), Type::option(t)));
                     }
                     "List" | "Seq" | "Array" => {
                         let mut t = self.fresh(false);
@@ -1106,7 +973,7 @@ impl Checker {
                             .into_iter()
                             .map(|(n, at, pos)| self.coerce(n, &at, &t, pos))
                             .collect::<CResult<Vec<_>>>()?;
-                        return Ok((Node::List(nodes), Type::list(t)));
+                        return Ok(typed(Kind::List(nodes), Type::list(t)));
                     }
                     _ => {}
                 }
@@ -1145,7 +1012,7 @@ impl Checker {
         }
         let (an, at) = self.infer(&args[0])?;
         let an = self.coerce(an, &at, &Type::Int, args[0].pos)?;
-        Ok((Node::Index(Box::new(cn), Box::new(an)), elem))
+        Ok(typed(Kind::Index(Box::new(cn), Box::new(an)), elem))
     }
 
     /// Arguments checked against expected types.
@@ -1189,8 +1056,8 @@ impl Checker {
                 );
             }
             return match &rs {
-                Type::Tuple(ts) if idx >= 1 && idx <= ts.len() => Ok((
-                    Node::Call(Method::Field(idx - 1), Box::new(rn), Vec::new()),
+                Type::Tuple(ts) if idx >= 1 && idx <= ts.len() => Ok(typed(
+                    Kind::Call(Method::Field(idx - 1), Box::new(rn), Vec::new()),
                     ts[idx - 1].clone(),
                 )),
                 Type::Tuple(_) => err(name_pos, format!("tuple {} has no _{idx}", self.show(&rs))),
@@ -1203,8 +1070,8 @@ impl Checker {
                         args: Vec::new(),
                         result: result.clone(),
                     });
-                    Ok((
-                        Node::Call(Method::Field(idx - 1), Box::new(rn), Vec::new()),
+                    Ok(typed(
+                        Kind::Call(Method::Field(idx - 1), Box::new(rn), Vec::new()),
                         result,
                     ))
                 }
@@ -1219,17 +1086,17 @@ impl Checker {
         if Self::is_var(&rs) {
             let implied = if self.is_literal(&rs) {
                 None
-            } else if LIST_METHODS.contains(&name)
-                && !STRING_METHODS.contains(&name)
-                && !OPTION_METHODS.contains(&name)
+            } else if builtins::has(On::List, name)
+                && !builtins::has(On::String, name)
+                && !builtins::has(On::Option, name)
             {
                 Some(Type::list(self.fresh(false)))
-            } else if STRING_METHODS.contains(&name)
-                && !LIST_METHODS.contains(&name)
-                && !NUMBER_METHODS.contains(&name)
+            } else if builtins::has(On::String, name)
+                && !builtins::has(On::List, name)
+                && !builtins::has(On::Number, name)
             {
                 Some(Type::String)
-            } else if OPTION_METHODS.contains(&name) && !LIST_METHODS.contains(&name) {
+            } else if builtins::has(On::Option, name) && !builtins::has(On::List, name) {
                 Some(Type::option(self.fresh(false)))
             } else {
                 None
@@ -1285,7 +1152,7 @@ impl Checker {
                 args: types,
                 result: result.clone(),
             });
-            return Ok((Node::Call(method, Box::new(rn), nodes), result));
+            return Ok(typed(Kind::Call(method, Box::new(rn), nodes), result));
         }
         self.member_typed(rn, &rs, name, name_pos, args, no_args, nargs)
     }
@@ -1302,289 +1169,154 @@ impl Checker {
         nargs: usize,
     ) -> CResult<(Node, Type)> {
         let rs = self.shallow(rs);
-        let call = |m: Method, args: Vec<Node>| Node::Call(m, Box::new(rn.clone()), args);
-        let want = |n: &[usize]| -> CResult<()> {
-            if n.contains(&nargs) {
-                Ok(())
-            } else {
-                let what = match n {
-                    [one] => plural(*one, "argument"),
-                    many => format!(
-                        "{} arguments",
-                        many.iter()
-                            .map(usize::to_string)
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    ),
-                };
-                err(name_pos, format!("'{name}' takes {what}, found {nargs}"))
-            }
-        };
         let _ = args;
-        match (&rs, name) {
-            (_, "toString") => {
-                want(&[0])?;
-                Ok((call(Method::ToString, Vec::new()), Type::String))
-            }
-            (Type::String, _) => {
-                let (m, arg_types, result): (Method, Vec<Type>, Type) = match name {
-                    "length" => (Method::Length, vec![], Type::Int),
-                    "toUpperCase" => (Method::ToUpperCase, vec![], Type::String),
-                    "toLowerCase" => (Method::ToLowerCase, vec![], Type::String),
-                    "trim" => (Method::Trim, vec![], Type::String),
-                    "isEmpty" => (Method::IsEmpty, vec![], Type::Boolean),
-                    "nonEmpty" => (Method::NonEmpty, vec![], Type::Boolean),
-                    "toInt" => (Method::ToInt, vec![], Type::Int),
-                    "toDouble" => (Method::ToDouble, vec![], Type::Double),
-                    "split" => {
-                        want(&[1])?;
-                        return self.split(rn, &no_args[0]);
-                    }
-                    "contains" => (Method::Contains, vec![Type::String], Type::Boolean),
-                    "startsWith" => (Method::StartsWith, vec![Type::String], Type::Boolean),
-                    "endsWith" => (Method::EndsWith, vec![Type::String], Type::Boolean),
-                    "indexOf" | "lastIndexOf" => {
-                        want(&[1])?;
-                        let arg = self.string_or_char(&no_args[0])?;
-                        let m = if name == "indexOf" {
-                            Method::IndexOf
-                        } else {
-                            Method::LastIndexOf
-                        };
-                        return Ok((call(m, vec![arg]), Type::Int));
-                    }
-                    "replace" => {
-                        want(&[2])?;
-                        let a = self.string_or_char(&no_args[0])?;
-                        let b = self.string_or_char(&no_args[1])?;
-                        return Ok((call(Method::Replace, vec![a, b]), Type::String));
-                    }
-                    "substring" => {
-                        want(&[1, 2])?;
-                        let ints = vec![Type::Int; nargs];
-                        let nodes = self.args_as(no_args, &ints)?;
-                        return Ok((call(Method::Substring, nodes), Type::String));
-                    }
-                    _ => {
-                        return err(
-                            name_pos,
-                            format!(
-                                "String has no method '{name}'{}",
-                                suggestion(name, STRING_METHODS)
-                            ),
-                        )
-                    }
-                };
-                want(&[arg_types.len()])?;
-                let nodes = self.args_as(no_args, &arg_types)?;
-                Ok((call(m, nodes), result))
-            }
-            (Type::List(elem), _) => {
-                let elem = (**elem).clone();
-                match name {
-                    "size" | "length" => {
-                        want(&[0])?;
-                        Ok((call(Method::Length, vec![]), Type::Int))
-                    }
-                    "isEmpty" | "nonEmpty" => {
-                        want(&[0])?;
-                        let m = if name == "isEmpty" {
-                            Method::IsEmpty
-                        } else {
-                            Method::NonEmpty
-                        };
-                        Ok((call(m, vec![]), Type::Boolean))
-                    }
-                    "head" | "last" => {
-                        want(&[0])?;
-                        let m = if name == "head" {
-                            Method::Head
-                        } else {
-                            Method::Last
-                        };
-                        Ok((call(m, vec![]), elem))
-                    }
-                    "sum" | "max" | "min" => {
-                        want(&[0])?;
-                        let e = self.settle_literal(&elem);
-                        let ok = match &e {
-                            t if t.is_numeric() => true,
-                            Type::String => name != "sum",
-                            Type::Var(_) => {
-                                self.deferred.push(Deferred::Numeric {
-                                    ty: e.clone(),
-                                    pos: name_pos,
-                                    string_ok: name != "sum",
-                                });
-                                true
-                            }
-                            _ => false,
-                        };
-                        if !ok {
-                            let what = if name == "sum" {
-                                "numbers"
-                            } else {
-                                "numbers or Strings"
-                            };
-                            return err(
-                                name_pos,
-                                format!(
-                                    "'{name}' needs a List of {what}, found {}",
-                                    self.show(&rs)
-                                ),
-                            );
-                        }
-                        let m = match name {
-                            "sum" => Method::Sum(e.clone()),
-                            "max" => Method::Max,
-                            _ => Method::Min,
-                        };
-                        Ok((call(m, vec![]), e))
-                    }
-                    "contains" => {
-                        want(&[1])?;
-                        let (an, at) = self.infer(&no_args[0])?;
-                        let t = self.join_expected(&elem, &at, no_args[0].pos)?;
-                        let an = self.coerce(an, &at, &t, no_args[0].pos)?;
-                        Ok((call(Method::Contains, vec![an]), Type::Boolean))
-                    }
-                    "mkString" => {
-                        want(&[0, 1, 3])?;
-                        let strings = vec![Type::String; nargs];
-                        let nodes = self.args_as(no_args, &strings)?;
-                        Ok((call(Method::MkString, nodes), Type::String))
-                    }
-                    _ => err(
-                        name_pos,
-                        format!(
-                            "{} has no method '{name}'{}",
-                            self.show(&rs),
-                            suggestion(name, LIST_METHODS)
-                        ),
-                    ),
+        let on = on_of(&rs);
+        let Some(entry) = builtins::find(on, name) else {
+            let hint = match on {
+                On::Number if name == "abs" || name == "max" || name == "min" => {
+                    format!(" (use math.{name}(…))")
                 }
-            }
-            (Type::Option(elem), _) => {
-                let elem = (**elem).clone();
-                match name {
-                    "isDefined" | "nonEmpty" | "isEmpty" => {
-                        want(&[0])?;
-                        let m = if name == "isEmpty" {
-                            Method::IsEmpty
-                        } else {
-                            Method::IsDefined
-                        };
-                        Ok((call(m, vec![]), Type::Boolean))
-                    }
-                    "get" => {
-                        want(&[0])?;
-                        Ok((call(Method::Get, vec![]), elem))
-                    }
-                    "getOrElse" => {
-                        want(&[1])?;
-                        let (dn, dt) = self.infer(&no_args[0])?;
-                        let t = self.join_expected(&elem, &dt, no_args[0].pos)?;
-                        let on =
-                            self.coerce(rn.clone(), &rs, &Type::option(t.clone()), name_pos)?;
-                        let dn = self.coerce(dn, &dt, &t, no_args[0].pos)?;
-                        Ok((Node::GetOrElse(Box::new(on), Box::new(dn)), t))
-                    }
-                    _ => err(
-                        name_pos,
-                        format!(
-                            "{} has no method '{name}'{}",
-                            self.show(&rs),
-                            suggestion(name, OPTION_METHODS)
-                        ),
-                    ),
-                }
-            }
-            (Type::Int | Type::Double, "toInt" | "toDouble") => {
-                want(&[0])?;
-                let (m, t) = if name == "toInt" {
-                    (Method::ToInt, Type::Int)
-                } else {
-                    (Method::ToDouble, Type::Double)
-                };
-                Ok((call(m, vec![]), t))
-            }
-            (Type::Int | Type::Double, _) => err(
+                _ => suggestion(name, &builtins::names(on)),
+            };
+            return err(
                 name_pos,
-                format!(
-                    "{} has no method '{name}'{}",
-                    self.show(&rs),
-                    if name == "abs" || name == "max" || name == "min" {
-                        format!(" (use math.{name}(…))")
-                    } else {
-                        suggestion(name, NUMBER_METHODS)
-                    }
+                format!("{} has no method '{name}'{hint}", self.show(&rs)),
+            );
+        };
+        if !entry.arity.contains(&nargs) {
+            let what = match entry.arity {
+                [one] => plural(*one, "argument"),
+                many => format!(
+                    "{} arguments",
+                    many.iter()
+                        .map(usize::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" or ")
                 ),
-            ),
-            (other, _) => err(
-                name_pos,
-                format!(
-                    "{} has no method '{name}'{}",
-                    self.show(other),
-                    suggestion(name, &["toString"])
-                ),
-            ),
+            };
+            return err(name_pos, format!("'{name}' takes {what}, found {nargs}"));
         }
+        let elem = match &rs {
+            Type::List(e) | Type::Option(e) => (**e).clone(),
+            _ => Type::Unknown,
+        };
+        let nodes = match entry.args {
+            Args::None => Vec::new(),
+            Args::Pattern => return self.split(rn, &no_args[0]),
+            Args::Strings => self.args_as(no_args, &vec![Type::String; nargs])?,
+            Args::Ints => self.args_as(no_args, &vec![Type::Int; nargs])?,
+            Args::StringsOrChars => no_args
+                .iter()
+                .map(|a| self.string_or_char(a))
+                .collect::<CResult<Vec<_>>>()?,
+            Args::Element => {
+                let (an, at) = self.infer(&no_args[0])?;
+                let t = self.join_expected(&elem, &at, no_args[0].pos)?;
+                vec![self.coerce(an, &at, &t, no_args[0].pos)?]
+            }
+            Args::Default => {
+                let (dn, dt) = self.infer(&no_args[0])?;
+                let t = self.join_expected(&elem, &dt, no_args[0].pos)?;
+                let on = self.coerce(rn, &rs, &Type::option(t.clone()), name_pos)?;
+                let dn = self.coerce(dn, &dt, &t, no_args[0].pos)?;
+                return Ok(typed(Kind::GetOrElse(Box::new(on), Box::new(dn)), t));
+            }
+            Args::Numbers => return err(name_pos, "internal error: a math function on a value"),
+        };
+        let result = match entry.returns {
+            Returns::Int => Type::Int,
+            Returns::Double => Type::Double,
+            Returns::Boolean => Type::Boolean,
+            Returns::String => Type::String,
+            Returns::Strings => Type::list(Type::String),
+            Returns::Element => elem,
+            Returns::NumericElement => {
+                let e = self.settle_literal(&elem);
+                let ok = match &e {
+                    t if t.is_numeric() => true,
+                    Type::String => name != "sum",
+                    Type::Var(_) => {
+                        self.deferred.push(Deferred::Numeric {
+                            ty: e.clone(),
+                            pos: name_pos,
+                            string_ok: name != "sum",
+                        });
+                        true
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    let what = if name == "sum" {
+                        "numbers"
+                    } else {
+                        "numbers or Strings"
+                    };
+                    return err(
+                        name_pos,
+                        format!("'{name}' needs a List of {what}, found {}", self.show(&rs)),
+                    );
+                }
+                e
+            }
+            Returns::Joined => return err(name_pos, "internal error: a joined result"),
+        };
+        Ok(typed(Kind::Call(entry.method, Box::new(rn), nodes), result))
     }
 
     /// A String argument, where a `'c'` literal is accepted too (Java's `char` overloads).
     fn string_or_char(&mut self, a: &Expr) -> CResult<Node> {
         if let ExprKind::Char(c) = a.kind {
-            return Ok(Node::Const(Value::str(c.encode_utf8(&mut [0; 4]))));
+            return Ok(Node::new(
+                Kind::Lit(Value::str(c.encode_utf8(&mut [0; 4]))),
+                Type::String,
+            ));
         }
         let (n, t) = self.infer(a)?;
         self.coerce(n, &t, &Type::String, a.pos)
     }
 
-    /// `s.split(sep)`: a literal separator is prepared once, here.
+    /// `s.split(sep)`: a literal pattern is checked here (and prepared once when compiled).
     fn split(&mut self, rn: Node, arg: &Expr) -> CResult<(Node, Type)> {
         let result = Type::list(Type::String);
         let recv = Box::new(rn);
+        let lit = |s: &str| Node::new(Kind::Lit(Value::str(s)), Type::String);
         match &arg.kind {
-            ExprKind::Char(c) => Ok((
-                Node::Call(Method::Split(Some(Splitter::Char(*c))), recv, Vec::new()),
+            ExprKind::Char(c) => Ok(typed(
+                Kind::Call(
+                    Method::SplitChar,
+                    recv,
+                    vec![lit(c.encode_utf8(&mut [0; 4]))],
+                ),
                 result,
             )),
             ExprKind::Str(pattern) => {
-                let splitter = match super::runtime::fast_split_char(pattern) {
-                    Some(c) => Splitter::Char(c),
-                    None => match super::runtime::java_regex(pattern) {
-                        Ok(re) => Splitter::Regex(re),
-                        Err(e) => return err(arg.pos, e),
-                    },
-                };
-                Ok((
-                    Node::Call(Method::Split(Some(splitter)), recv, Vec::new()),
+                if let Some(e) = builtins::pattern_error(pattern) {
+                    return err(arg.pos, e);
+                }
+                Ok(typed(
+                    Kind::Call(Method::Split, recv, vec![lit(pattern)]),
                     result,
                 ))
             }
             _ => {
                 let (n, t) = self.infer(arg)?;
                 let n = self.coerce(n, &t, &Type::String, arg.pos)?;
-                Ok((Node::Call(Method::Split(None), recv, vec![n]), result))
+                Ok(typed(Kind::Call(Method::Split, recv, vec![n]), result))
             }
         }
     }
 
     fn math(&mut self, name: &str, pos: usize, args: &[Expr]) -> CResult<(Node, Type)> {
-        let (m, n) = match name {
-            "max" => (Method::MathMax, 2),
-            "min" => (Method::MathMin, 2),
-            "abs" => (Method::Abs, 1),
-            _ => {
-                return err(
-                    pos,
-                    format!(
-                        "math has no function '{name}'{} (it has max, min and abs)",
-                        suggestion(name, MATH_FUNCTIONS)
-                    ),
-                )
-            }
+        let Some(entry) = builtins::find(On::Math, name) else {
+            return err(
+                pos,
+                format!(
+                    "math has no function '{name}'{} (it has max, min and abs)",
+                    suggestion(name, &builtins::names(On::Math))
+                ),
+            );
         };
+        let (m, n) = (entry.method, entry.arity[0]);
         if args.len() != n {
             return err(
                 pos,
@@ -1595,20 +1327,20 @@ impl Checker {
                 ),
             );
         }
-        let mut typed = Vec::new();
+        let mut args_typed = Vec::new();
         for a in args {
             let (node, t) = self.infer(a)?;
-            typed.push((node, t, a.pos));
+            args_typed.push((node, t, a.pos));
         }
-        for (_, at, apos) in &typed {
+        for (_, at, apos) in &args_typed {
             let s = self.shallow(at);
             if !s.is_numeric() && !Self::is_var(&s) {
                 return err(*apos, format!("expected a number, found {}", self.show(&s)));
             }
         }
         // Two literals settle on Int; a literal beside a Double becomes a Double.
-        let mut t = typed[0].1.clone();
-        for (_, at, apos) in typed.iter().skip(1) {
+        let mut t = args_typed[0].1.clone();
+        for (_, at, apos) in args_typed.iter().skip(1) {
             t = self.join_or(&t, at, *apos, |_, f| {
                 format!("expected a number, found {f}")
             })?;
@@ -1618,21 +1350,21 @@ impl Checker {
             t if t.is_numeric() => {}
             Type::Var(_) => self.deferred.push(Deferred::Numeric {
                 ty: t.clone(),
-                pos: typed[0].2,
+                pos: args_typed[0].2,
                 string_ok: false,
             }),
             other => {
                 return err(
-                    typed[0].2,
+                    args_typed[0].2,
                     format!("expected a number, found {}", self.show(other)),
                 )
             }
         }
-        let nodes = typed
+        let nodes = args_typed
             .into_iter()
             .map(|(node, at, apos)| self.coerce(node, &at, &t, apos))
             .collect::<CResult<Vec<_>>>()?;
-        Ok((Node::Math(m, nodes), t))
+        Ok(typed(Kind::Math(m, nodes), t))
     }
 
     /// Checks what had to wait until the types were known.
@@ -1693,22 +1425,14 @@ impl Checker {
                         }
                         continue;
                     }
-                    let methods: &[&str] = match &r {
-                        Type::String => STRING_METHODS,
-                        Type::List(_) => LIST_METHODS,
-                        Type::Option(_) => OPTION_METHODS,
-                        Type::Int | Type::Double => NUMBER_METHODS,
-                        _ => &["toString"],
-                    };
-                    let has = methods.contains(&name.as_str())
-                        && !(matches!(r, Type::Option(_)) && name == "contains");
-                    if !has {
+                    let on = on_of(&r);
+                    if !builtins::has(on, &name) {
                         return err(
                             pos,
                             format!(
                                 "{} has no method '{name}'{}",
                                 self.show(&r),
-                                suggestion(&name, methods)
+                                suggestion(&name, &builtins::names(on))
                             ),
                         );
                     }
@@ -1737,6 +1461,17 @@ impl Checker {
     }
 }
 
+/// Which methods a receiver of type `t` has.
+fn on_of(t: &Type) -> On {
+    match t {
+        Type::String => On::String,
+        Type::List(_) => On::List,
+        Type::Option(_) => On::Option,
+        Type::Int | Type::Double => On::Number,
+        _ => On::Any,
+    }
+}
+
 fn describe_params(params: &[Type], checker: &Checker) -> String {
     let names = ["a", "b", "c", "d", "e", "f", "g", "h"];
     let items: Vec<String> = params
@@ -1759,12 +1494,7 @@ fn describe_params(params: &[Type], checker: &Checker) -> String {
 /// Checks `ast` against `sig`. `op` names the operator in arity errors ("reduceByKey").
 /// With `with_state`, the lambda takes one more parameter after `sig`'s: a `State[S]` (only
 /// mapWithState passes one), `S` inferred from its uses.
-pub(crate) fn check(
-    ast: &LambdaAst,
-    sig: &Signature,
-    op: &str,
-    with_state: bool,
-) -> CResult<Checked> {
+pub(crate) fn check(ast: &LambdaAst, sig: &Signature, op: &str, with_state: bool) -> CResult<Tree> {
     let mut c = Checker::default();
     let mut vars = Vec::new();
     let params: Vec<Type> = sig
@@ -1882,11 +1612,12 @@ pub(crate) fn check(
                 );
             }
         }
-        let node = if untuple {
-            Node::Untupled(i)
+        let kind = if untuple {
+            Kind::Untupled(i)
         } else {
-            Node::Param(i)
+            Kind::Param(i)
         };
+        let node = Node::new(kind, ty.clone());
         bound.push(Binding { name, ty, node });
     }
     if ast.params.is_some() {
@@ -1921,14 +1652,12 @@ pub(crate) fn check(
             *slot = Slot::Bound(Type::Int);
         }
     }
-    let params_out = params.iter().map(|t| c.finish(t)).collect();
-    let result_out = c.finish(&result);
-    Ok(Checked {
-        body,
-        params: params_out,
-        result: result_out,
+    let mut body = body;
+    c.finish_node(&mut body);
+    Ok(Tree {
+        params: params.iter().map(|t| c.finish(t)).collect(),
+        result: c.finish(&result),
         state: state.map(|s| c.finish(&s)),
-        state_cell: Rc::default(),
-        types: c,
+        body,
     })
 }

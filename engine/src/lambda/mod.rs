@@ -12,9 +12,10 @@
 //! - [`Lambda::call`] evaluates on argument values; failures (`"x".toInt`, `1 / 0`,
 //!   `None.get`) are [`EvalError`]s with a JVM-style reason, never panics.
 //!
-//! The stages: [`syntax`] (tokens and a syntax tree), [`check`] (types by unification, the
-//! typed tree), [`eval`] (the typed tree compiled to closures), [`runtime`] (the JVM's
-//! behaviour of each operation). The language itself is documented in
+//! The stages: `syntax` (tokens and a syntax tree), `check` (types by unification), which
+//! makes the typed tree ([`tree`], every node's type resolved: what code exporters read),
+//! `eval` (the typed tree compiled to closures), `runtime` (the JVM's behaviour of each
+//! operation). [`builtins`] lists the built-in methods once, for the checker and the code. The language itself is documented in
 //! `shared/pipeline-spec.md` § Lambdas; what it adds or differs in is listed here:
 //! - Parameters may carry Scala types, `(values: Seq[Int], state: Option[Int]) => …`
 //!   (`Long` is `Int`, `Seq`/`Iterable`/`Array` are `List`, `Float` is `Double`).
@@ -33,24 +34,39 @@
 //!   `remove()` (both `Unit`, the empty tuple), with `StateImpl`'s run-time rules
 //!   ([`StateImpl`]). `S` is the type of `update`'s argument; the state is used only through
 //!   these methods.
+//! - `toInt` reads decimal digits of every script as `Long.parseLong` does (`"١٢"` is 12),
+//!   `toDouble` Java's hexadecimal form as `Double.parseDouble` does (`"0x1p3"` is 8.0).
 //! - Strings count UTF-16 units as Java does, but a `substring` that would cut a character
 //!   beyond U+FFFF in half fails (Java keeps half of it); `split` uses the `regex` crate,
 //!   which has no look-around or back-references.
 
+pub mod builtins;
 mod check;
 mod eval;
 mod runtime;
-mod shape;
 mod syntax;
-
-pub(crate) use runtime::Pieces;
-pub use shape::{split_char, Shape};
+pub mod tree;
+pub(crate) mod typed;
 
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
 pub use runtime::StateImpl;
+
+use crate::slot::{Out, Rec, Slot};
+
+/// Parses and checks `source` against `sig` (with mapWithState's `State[S]` when
+/// `with_state`), giving its syntax tree and its typed tree in the exporters' form.
+pub(crate) fn typed_tree(
+    source: &str,
+    sig: &Signature,
+    with_state: bool,
+) -> Result<(syntax::LambdaAst, typed::Checked), String> {
+    let ast = syntax::parse(source).map_err(|e| e.message)?;
+    let checked = check::check(&ast, sig, "its op", with_state).map_err(|e| e.message)?;
+    Ok((ast, typed::Checked::from(&checked)))
+}
 
 use crate::types::Type;
 use crate::value::Value;
@@ -92,13 +108,21 @@ impl fmt::Display for EvalError {
 
 impl std::error::Error for EvalError {}
 
+impl From<Box<EvalError>> for EvalError {
+    fn from(e: Box<EvalError>) -> EvalError {
+        *e
+    }
+}
+
+pub use runtime::EResult;
+
 /// A checked, compiled lambda.
 pub struct Lambda {
     source: String,
     params: Vec<Type>,
     result: Type,
-    shape: Shape,
-    code: eval::Code,
+    code: eval::Compiled,
+    tree: tree::Tree,
     /// `S` and the cell the compiled `State` methods use, for a lambda with a `State[S]`.
     state: Option<(Type, Rc<RefCell<StateImpl>>)>,
 }
@@ -125,9 +149,9 @@ impl Lambda {
     pub fn result(&self) -> &Type {
         &self.result
     }
-    /// The recognised form a hot path may run instead of [`Lambda::call`].
-    pub fn shape(&self) -> &Shape {
-        &self.shape
+    /// The typed tree it was compiled from.
+    pub fn tree(&self) -> &tree::Tree {
+        &self.tree
     }
     /// `S` of the `State[S]` parameter ([`compile_with_state`]), `None` for other lambdas.
     pub fn state_type(&self) -> Option<&Type> {
@@ -149,7 +173,48 @@ impl Lambda {
                 ),
             });
         }
-        self.code.run(args)
+        let slots: Vec<Slot> = args.iter().map(Slot::Val).collect();
+        Ok(self.code.eval(&slots).map(Out::into_value)?)
+    }
+
+    /// The result on arguments given as slots (`params()` of them), borrowed from them where
+    /// it can be (`w => w.trim`).
+    #[inline]
+    pub fn eval<'a>(&self, args: &[Slot<'a>]) -> EResult<Out<'a>> {
+        self.code.eval(args)
+    }
+
+    /// Hands the result to `k` as a record, without building a pair result (`w => (w, 1)`).
+    #[inline]
+    pub fn emit(
+        &self,
+        args: &[Slot<'_>],
+        k: &mut dyn FnMut(Rec<'_>) -> EResult<()>,
+    ) -> EResult<()> {
+        self.code.emit(args, k)
+    }
+
+    /// Hands each element of the result (a List or an Option) to `k`, in order, without
+    /// building the List: `line => line.split(" ")` hands out pieces borrowed from the line.
+    #[inline]
+    pub fn each(
+        &self,
+        args: &[Slot<'_>],
+        k: &mut dyn FnMut(Rec<'_>) -> EResult<()>,
+    ) -> EResult<()> {
+        self.code.each(args, k)
+    }
+
+    /// The result of a lambda whose result is a `Boolean`.
+    #[inline]
+    pub fn test(&self, args: &[Slot<'_>]) -> EResult<bool> {
+        self.code.test(args)
+    }
+
+    /// `acc = f(acc, v)` for a two-parameter lambda, an `Int` accumulator in place.
+    #[inline]
+    pub fn fold(&self, acc: &mut Value, v: Slot<'_>) -> EResult<()> {
+        self.code.fold(acc, v)
     }
 
     /// Evaluates a lambda of [`compile_with_state`] on `args` (`params()`) and `state`, which
@@ -178,7 +243,8 @@ impl Lambda {
         frame.extend_from_slice(args);
         frame.push(runtime::unit());
         std::mem::swap(&mut *cell.borrow_mut(), state);
-        let r = self.code.run(&frame);
+        let slots: Vec<Slot> = frame.iter().map(Slot::Val).collect();
+        let r = self.code.eval(&slots).map(Out::into_value).map_err(|e| *e);
         std::mem::swap(&mut *cell.borrow_mut(), state);
         r
     }
@@ -222,17 +288,17 @@ fn compile_inner(
         column: column(e.pos),
         message: e.message,
     })?;
-    let code = eval::compile(&checked.body, &checked);
+    let ctx = eval::Ctx {
+        state_cell: Rc::default(),
+    };
+    let code = eval::Compiled::new(&checked.body, &ctx);
     Ok(Lambda {
         source: source.to_string(),
         params: checked.params.clone(),
         result: checked.result.clone(),
-        shape: shape::of(&checked),
         code,
-        state: checked
-            .state
-            .clone()
-            .map(|s| (s, checked.state_cell.clone())),
+        state: checked.state.clone().map(|s| (s, ctx.state_cell)),
+        tree: checked,
     })
 }
 

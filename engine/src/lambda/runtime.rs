@@ -12,16 +12,19 @@ use std::rc::Rc;
 
 use regex::{Regex, RegexBuilder};
 
-use super::check::{Arith, Cmp, Splitter};
+use super::tree::{Arith, Cmp};
 use super::EvalError;
 use crate::value::Value;
 
-pub(crate) type EResult<T> = Result<T, EvalError>;
+/// What compiled code returns: the error boxed, so that a result of a number fits in two
+/// registers.
+pub type EResult<T> = Result<T, Box<EvalError>>;
 
+#[cold]
 pub(crate) fn fail<T>(message: impl Into<String>) -> EResult<T> {
-    Err(EvalError {
+    Err(Box::new(EvalError {
         message: message.into(),
-    })
+    }))
 }
 
 /// `()`, the value of `Unit`.
@@ -81,7 +84,9 @@ impl StateImpl {
     pub fn get(&self) -> Result<Value, EvalError> {
         match &self.state {
             Some(v) => Ok(v.clone()),
-            None => fail("java.util.NoSuchElementException: State is not set"),
+            None => Err(EvalError {
+                message: "java.util.NoSuchElementException: State is not set".into(),
+            }),
         }
     }
 
@@ -113,9 +118,9 @@ impl StateImpl {
 
 /// Scala's failed `require(…, message)`.
 fn requirement(message: &str) -> Result<(), EvalError> {
-    fail(format!(
-        "java.lang.IllegalArgumentException: requirement failed: {message}"
-    ))
+    Err(EvalError {
+        message: format!("java.lang.IllegalArgumentException: requirement failed: {message}"),
+    })
 }
 
 /// The JVM class a value has at run time, for `ClassCastException` messages.
@@ -138,13 +143,6 @@ pub(crate) fn cast_error<T>(v: &Value, wanted: &str) -> EResult<T> {
         "java.lang.ClassCastException: class {} cannot be cast to class {wanted}",
         class_of(v)
     ))
-}
-
-pub(crate) fn as_bool(v: &Value) -> EResult<bool> {
-    match v {
-        Value::Bool(b) => Ok(*b),
-        other => cast_error(other, "java.lang.Boolean"),
-    }
 }
 
 pub(crate) fn as_int(v: &Value) -> EResult<i64> {
@@ -258,6 +256,15 @@ pub(crate) fn scala_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// Java's `String.compareTo`: by UTF-16 code unit.
+pub(crate) fn java_cmp(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.as_bytes().cmp(b.as_bytes())
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
+}
+
 /// `<`, `<=`, `>`, `>=`: numbers by value (IEEE: any comparison with NaN is false), strings
 /// as Java's `compareTo`.
 pub(crate) fn compare(op: Cmp, a: &Value, b: &Value) -> EResult<bool> {
@@ -323,29 +330,53 @@ pub(crate) fn abs(v: &Value) -> EResult<Value> {
 // ---------------------------------------------------------------------------------------------
 // Numbers from strings
 
-fn number_format(s: &str) -> EvalError {
-    EvalError {
+#[cold]
+fn number_format(s: &str) -> Box<EvalError> {
+    Box::new(EvalError {
         message: format!("java.lang.NumberFormatException: For input string: \"{s}\""),
-    }
+    })
 }
 
-/// `Long.parseLong`: an optional sign and decimal digits, nothing else (no spaces).
+/// The zero of every run of ten decimal digits in the Basic Multilingual Plane that Java's
+/// `Character.digit(ch, 10)` reads (Unicode category Nd, as Java 17 lists it: printed by a
+/// program asking the JVM for every `char`). `Long.parseLong` reads digits with it, one
+/// UTF-16 unit at a time, so digits beyond U+FFFF are not digits there.
+const JAVA_DIGIT_ZEROS: [u32; 37] = [
+    0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
+    0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80,
+    0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
+    0xFF10,
+];
+
+/// Java's `Character.digit(c, 10)`: the value of a decimal digit of any script, else `None`.
+fn java_digit(c: char) -> Option<u32> {
+    if c.is_ascii() {
+        return c.to_digit(10);
+    }
+    let c = c as u32;
+    let i = JAVA_DIGIT_ZEROS.partition_point(|&z| z <= c);
+    let zero = JAVA_DIGIT_ZEROS[i.checked_sub(1)?];
+    (c - zero < 10).then_some(c - zero)
+}
+
+/// `Long.parseLong`: an optional ASCII sign and decimal digits of any one or more scripts
+/// (`"١٢"` is 12, as `Character.digit` reads it), nothing else (no spaces).
 pub(crate) fn parse_long(s: &str) -> EResult<i64> {
     let (neg, digits) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() {
         return Err(number_format(s));
     }
     // Accumulate negatively, as Java does, so that Long.MIN_VALUE parses.
     let mut acc: i64 = 0;
-    for b in digits.bytes() {
-        let d = i64::from(b - b'0');
+    for c in digits.chars() {
+        let d = java_digit(c).ok_or_else(|| number_format(s))?;
         acc = acc
             .checked_mul(10)
-            .and_then(|a| a.checked_sub(d))
+            .and_then(|a| a.checked_sub(i64::from(d)))
             .ok_or_else(|| number_format(s))?;
     }
     if neg {
@@ -356,8 +387,9 @@ pub(crate) fn parse_long(s: &str) -> EResult<i64> {
 }
 
 /// `Double.parseDouble`: surrounding whitespace (chars <= ' ') ignored, an optional sign,
-/// `NaN`, `Infinity`, or decimal digits with an optional fraction and exponent, and an
-/// optional `d`/`D`/`f`/`F` suffix. (Java's hexadecimal form `0x1p3` is not supported.)
+/// `NaN`, `Infinity`, decimal digits with an optional fraction and exponent, or Java's
+/// hexadecimal form (`0x1.8p3`: hex digits, a binary exponent required), the last two with
+/// an optional `d`/`D`/`f`/`F` suffix. Digits are ASCII only here.
 pub(crate) fn parse_double(s: &str) -> EResult<f64> {
     let t = s.trim_matches(|c: char| c <= ' ');
     if t.is_empty() {
@@ -375,6 +407,11 @@ pub(crate) fn parse_double(s: &str) -> EResult<f64> {
         _ => {}
     }
     let body = body.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(body);
+    if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        return parse_hex_double(hex)
+            .map(|v| if neg { -v } else { v })
+            .ok_or_else(|| number_format(t));
+    }
     let bytes = body.as_bytes();
     let mut i = 0;
     let int_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -416,6 +453,96 @@ pub(crate) fn parse_double(s: &str) -> EResult<f64> {
     text.parse::<f64>()
         .map(|v| sign * v)
         .map_err(|_| number_format(t))
+}
+
+/// The value of Java's hexadecimal significand and binary exponent after `0x`
+/// (`1.8p3`, `.8p1`, `1.p1`), rounded to the nearest double (ties to even) as Java rounds
+/// it, or `None` if it does not follow that grammar.
+fn parse_hex_double(s: &str) -> Option<f64> {
+    let (mantissa, exp) = s.split_once(['p', 'P'])?;
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int_part.len() + frac_part.len() == 0 {
+        return None;
+    }
+    let exp_digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+    if exp_digits.is_empty() || !exp_digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // A huge exponent saturates: the result is 0 or infinity either way.
+    let magnitude: i64 = exp_digits
+        .bytes()
+        .fold(0i64, |e, b| (e * 10 + i64::from(b - b'0')).min(1 << 40));
+    let exp = if exp.starts_with('-') {
+        -magnitude
+    } else {
+        magnitude
+    };
+    // The significand's bits: the first 64 significant ones, and whether any below them is set.
+    let (mut bits, mut shift, mut sticky, mut seen) = (0u64, 0i64, false, false);
+    for (i, c) in int_part.chars().chain(frac_part.chars()).enumerate() {
+        let d = u64::from(c.to_digit(16)?);
+        let fractional = i >= int_part.len();
+        if !seen && d == 0 {
+            if fractional {
+                shift -= 4;
+            }
+            continue;
+        }
+        seen = true;
+        if bits >> 60 == 0 {
+            bits = bits << 4 | d;
+            if fractional {
+                shift -= 4;
+            }
+        } else {
+            sticky |= d != 0;
+            if !fractional {
+                shift += 4;
+            }
+        }
+    }
+    if bits == 0 {
+        return Some(0.0);
+    }
+    // value = bits × 2^(shift + exp), plus a little if `sticky`.
+    let top = 63 - i64::from(bits.leading_zeros());
+    let e = top + shift + exp; // the exponent of the leading bit
+    if e > 1023 {
+        return Some(f64::INFINITY);
+    }
+    // Keep 53 bits for a normal number, fewer for a subnormal one (down to 2^-1074).
+    let keep = if e >= -1022 { 53 } else { 53 - (-1022 - e) };
+    if keep <= 0 {
+        // Below half the smallest subnormal, or exactly half of it with nothing more: zero
+        // (ties to even); above half: the smallest subnormal.
+        let half = keep == 0 && (bits.count_ones() > 1 || sticky);
+        return Some(if half { f64::from_bits(1) } else { 0.0 });
+    }
+    let drop = top + 1 - keep;
+    let (mut m, rest_half, rest_more) = if drop <= 0 {
+        (bits << -drop, false, sticky)
+    } else {
+        let m = bits >> drop;
+        let rest = bits & ((1u64 << drop) - 1);
+        let half = 1u64 << (drop - 1);
+        (m, rest & half != 0, rest & (half - 1) != 0 || sticky)
+    };
+    if rest_half && (rest_more || m & 1 == 1) {
+        m += 1;
+    }
+    // `m` has `keep` bits (or one more after rounding up), its leading bit worth 2^e.
+    // Both factors are exact (the power is 2^-1074 or more), so the product rounds only when
+    // it overflows to infinity.
+    Some(m as f64 * pow2(e - (keep - 1)))
+}
+
+/// 2^p for -1074 <= p <= 1023.
+fn pow2(p: i64) -> f64 {
+    if p >= -1022 {
+        f64::from_bits(((p + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (p + 1074))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -465,6 +592,15 @@ fn char_index_of_byte(s: &str, byte: usize) -> i64 {
 
 /// `s.substring(begin, end)`, failing as Java does when out of range.
 pub(crate) fn substring(s: &str, begin: i64, end: Option<i64>) -> EResult<Value> {
+    substring_range(s, begin, end).map(|r| Value::str(&s[r]))
+}
+
+/// The bytes of `s.substring(begin, end)` in `s`, or Java's failure.
+pub(crate) fn substring_range(
+    s: &str,
+    begin: i64,
+    end: Option<i64>,
+) -> EResult<std::ops::Range<usize>> {
     let len = char_len(s) as i64;
     let end = end.unwrap_or(len);
     if begin < 0 || begin > end || end > len {
@@ -473,7 +609,7 @@ pub(crate) fn substring(s: &str, begin: i64, end: Option<i64>) -> EResult<Value>
         ));
     }
     match (byte_offset(s, begin as usize), byte_offset(s, end as usize)) {
-        (Some(Ok(b)), Some(Ok(e))) => Ok(Value::str(&s[b..e])),
+        (Some(Ok(b)), Some(Ok(e))) => Ok(b..e),
         (Some(Err(c)), _) | (_, Some(Err(c))) => fail(format!(
             "substring({begin}, {end}) would cut {c:?} (two UTF-16 units in Java) in half, \
              which leaves half a character; pick indices around it"
@@ -489,6 +625,26 @@ pub(crate) fn index_of(s: &str, t: &str, last: bool) -> i64 {
     found.map_or(-1, |b| char_index_of_byte(s, b))
 }
 
+/// How `split` finds its separator.
+#[derive(Clone, Debug)]
+pub(crate) enum Splitter {
+    /// Java's fast path: a one-character pattern that is no regex metacharacter (or an escaped
+    /// non-alphanumeric one), or a `Char` argument.
+    Char(char),
+    Regex(Regex),
+}
+
+/// The splitter of a `split(pattern)`, or Java's `PatternSyntaxException`.
+pub(crate) fn splitter(pattern: &str) -> EResult<Splitter> {
+    match fast_split_char(pattern) {
+        Some(ch) => Ok(Splitter::Char(ch)),
+        None => match java_regex(pattern) {
+            Ok(re) => Ok(Splitter::Regex(re)),
+            Err(e) => fail(format!("java.util.regex.PatternSyntaxException: {e}")),
+        },
+    }
+}
+
 /// Java's `String.split` fast path: a one-character pattern that is not a regex
 /// metacharacter, or a backslash and one character that is not a letter or digit.
 pub(crate) fn fast_split_char(pattern: &str) -> Option<char> {
@@ -501,35 +657,95 @@ pub(crate) fn fast_split_char(pattern: &str) -> Option<char> {
 }
 
 /// Compiles a Java regex with the `regex` crate. Java's `\s`, `\w`, `\d` and `\b` are ASCII
-/// classes, so the pattern is first tried without Unicode classes; patterns that need Unicode
-/// mode to be valid (e.g. `.` or `[^,]` over text) fall back to it. Java features the crate
-/// lacks (look-around, back-references) are errors.
+/// classes, so the pattern is first tried without Unicode mode; a pattern that needs Unicode
+/// mode to be valid (e.g. `.` or `[^,]` over text) gets it, with those classes spelled out
+/// as Java's ASCII ones (so the engine needs no Unicode Perl-class tables). Java features the
+/// crate lacks (look-around, back-references) are errors.
 pub(crate) fn java_regex(pattern: &str) -> Result<Regex, String> {
-    let build = |unicode: bool| {
-        RegexBuilder::new(pattern)
+    let build = |p: &str, unicode: bool| {
+        RegexBuilder::new(p)
             .unicode(unicode)
             .size_limit(1 << 20)
             .build()
     };
-    build(false).or_else(|_| build(true)).map_err(|e| {
-        let reason = match e {
-            regex::Error::Syntax(s) => s
-                .lines()
-                .rev()
-                .find(|l| l.starts_with("error:"))
-                .map(|l| l.trim_start_matches("error:").trim().to_string())
-                .unwrap_or(s),
-            regex::Error::CompiledTooBig(_) => "it is too large".to_string(),
-            other => other.to_string(),
-        };
-        format!("invalid regex \"{pattern}\": {reason}")
-    })
+    build(pattern, false)
+        .or_else(|_| build(&ascii_classes(pattern), true))
+        .map_err(|e| {
+            let reason = match e {
+                regex::Error::Syntax(s) => s
+                    .lines()
+                    .rev()
+                    .find(|l| l.starts_with("error:"))
+                    .map(|l| l.trim_start_matches("error:").trim().to_string())
+                    .unwrap_or(s),
+                regex::Error::CompiledTooBig(_) => "it is too large".to_string(),
+                other => other.to_string(),
+            };
+            format!("invalid regex \"{pattern}\": {reason}")
+        })
 }
 
-fn drop_trailing_empty(parts: &mut Vec<Value>) {
-    while matches!(parts.last(), Some(Value::Str(s)) if s.is_empty()) {
-        parts.pop();
+/// `pattern` with `\s`, `\d`, `\w` (and their negations) written as Java's ASCII classes and
+/// `\b`/`\B` as ASCII word boundaries, inside character classes too (`[\s,]`).
+fn ascii_classes(pattern: &str) -> String {
+    const SPACE: &str = r"\t\n\x0B\f\r ";
+    const DIGIT: &str = "0-9";
+    const WORD: &str = "a-zA-Z_0-9";
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut depth = 0usize;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let (set, negated) = match e {
+                    's' => (SPACE, false),
+                    'S' => (SPACE, true),
+                    'd' => (DIGIT, false),
+                    'D' => (DIGIT, true),
+                    'w' => (WORD, false),
+                    'W' => (WORD, true),
+                    'b' | 'B' if depth == 0 => {
+                        out.push_str("(?-u:\\");
+                        out.push(e);
+                        out.push(')');
+                        continue;
+                    }
+                    _ => {
+                        out.push(c);
+                        out.push(e);
+                        continue;
+                    }
+                };
+                match (depth > 0, negated) {
+                    (true, false) => out.push_str(set),
+                    (_, true) => {
+                        out.push_str("[^");
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    (false, false) => {
+                        out.push('[');
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                }
+            }
+            '[' => {
+                depth += 1;
+                out.push(c);
+            }
+            ']' if depth > 0 => {
+                depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
     }
+    out
 }
 
 /// The pieces a `split` made recently, handed out again instead of copied: text over a
@@ -600,51 +816,59 @@ fn piece_key(b: &[u8]) -> u128 {
     (lo as u128) | ((hi as u128) << 64)
 }
 
-/// Java's `String.split(regex)` with the limit 0.
-pub(crate) fn split(s: &Rc<str>, how: &Splitter, pieces: &mut Pieces) -> Value {
+/// Java's `String.split(regex)` with the limit 0, handing each piece to `piece` in order
+/// (and stopping at its first error): a string the separator never matches is one piece
+/// (itself, even if empty); otherwise trailing empty pieces are dropped, and a zero-width
+/// match at the very start makes no leading empty piece.
+pub(crate) fn split_each<'s, E>(
+    s: &'s str,
+    how: &Splitter,
+    mut piece: impl FnMut(&'s str) -> Result<(), E>,
+) -> Result<(), E> {
+    // Empty pieces wait until a non-empty one shows they are not trailing.
+    let mut empties = 0usize;
+    let mut emit = |p: &'s str| -> Result<(), E> {
+        if p.is_empty() {
+            empties += 1;
+            return Ok(());
+        }
+        for _ in 0..std::mem::take(&mut empties) {
+            piece("")?;
+        }
+        piece(p)
+    };
+    let mut from = 0;
+    let mut matched = false;
     match how {
+        Splitter::Char(c) if c.is_ascii() => {
+            // One byte, which UTF-8 never uses inside a character: scan the bytes (words are
+            // short, so a plain loop beats a vectorised search that restarts at every word).
+            let b = *c as u8;
+            for (i, &x) in s.as_bytes().iter().enumerate() {
+                if x == b {
+                    emit(&s[from..i])?;
+                    from = i + 1;
+                    matched = true;
+                }
+            }
+        }
         Splitter::Char(c) => {
-            let mut parts = std::mem::take(&mut pieces.scratch);
-            if c.is_ascii() {
-                // One byte: scan the bytes (UTF-8 never has an ASCII byte inside a character).
-                let sep = *c as u8;
-                let mut from = 0;
-                for (i, b) in s.bytes().enumerate() {
-                    if b == sep {
-                        parts.push(pieces.piece(&s[from..i]));
-                        from = i + 1;
-                    }
-                }
-                parts.push(pieces.piece(&s[from..]));
-            } else {
-                for p in s.split(*c) {
-                    parts.push(pieces.piece(p));
-                }
+            for (i, _) in s.match_indices(*c) {
+                emit(&s[from..i])?;
+                from = i + c.len_utf8();
+                matched = true;
             }
-            if parts.len() == 1 {
-                // No separator: the input itself, not a copy.
-                parts.clear();
-                pieces.scratch = parts;
-                let whole: Rc<[Value]> = Rc::new([Value::Str(s.clone())]);
-                return Value::List(whole);
-            }
-            drop_trailing_empty(&mut parts);
-            let list: Rc<[Value]> = parts.drain(..).collect();
-            pieces.scratch = parts;
-            Value::List(list)
         }
         Splitter::Regex(re) => {
-            let mut parts = Vec::new();
-            let mut index = 0;
             let mut search = 0;
             while search <= s.len() {
                 let Some(m) = re.find_at(s, search) else {
                     break;
                 };
-                // A zero-width match at the very start gives no leading empty string.
-                if !(index == 0 && m.start() == 0 && m.end() == 0) {
-                    parts.push(Value::str(&s[index..m.start()]));
-                    index = m.end();
+                if !(from == 0 && m.start() == 0 && m.end() == 0) {
+                    emit(&s[from..m.start()])?;
+                    from = m.end();
+                    matched = true;
                 }
                 search = if m.end() > m.start() {
                     m.end()
@@ -654,15 +878,29 @@ pub(crate) fn split(s: &Rc<str>, how: &Splitter, pieces: &mut Pieces) -> Value {
                     m.end() + s[m.end()..].chars().next().map_or(1, char::len_utf8)
                 };
             }
-            if index == 0 {
-                let whole: Rc<[Value]> = Rc::new([Value::Str(s.clone())]);
-                return Value::List(whole);
-            }
-            parts.push(Value::str(&s[index..]));
-            drop_trailing_empty(&mut parts);
-            Value::List(Rc::from(parts))
         }
     }
+    if !matched {
+        return piece(s);
+    }
+    emit(&s[from..])
+}
+
+/// Java's `String.split(regex)` with the limit 0, as a List of the pieces ([`split_each`]).
+pub(crate) fn split(s: &Rc<str>, how: &Splitter, pieces: &mut Pieces) -> Value {
+    let mut parts = std::mem::take(&mut pieces.scratch);
+    let _ = split_each(s, how, |p| -> Result<(), ()> {
+        if p.len() == s.len() {
+            // No separator: the input itself, not a copy.
+            parts.push(Value::Str(s.clone()));
+        } else {
+            parts.push(pieces.piece(p));
+        }
+        Ok(())
+    });
+    let list: Rc<[Value]> = parts.drain(..).collect();
+    pieces.scratch = parts;
+    Value::List(list)
 }
 
 /// `List.sum`: Long arithmetic wraps; `zero` for an empty list.

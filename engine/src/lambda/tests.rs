@@ -3,8 +3,9 @@
 
 use std::rc::Rc;
 
-use super::check::Splitter;
-use super::runtime::{fast_split_char, java_regex, parse_double, parse_long, split, Pieces};
+use super::runtime::{
+    fast_split_char, java_regex, parse_double, parse_long, split, Pieces, Splitter,
+};
 use super::syntax::{lex, parse, ExprKind, Tok};
 use super::*;
 use crate::types::Type;
@@ -61,7 +62,11 @@ fn parse_long_is_javas() {
     assert_eq!(parse_long("-9223372036854775808"), Ok(i64::MIN));
     assert!(parse_long("9223372036854775808").is_err());
     assert!(parse_long("").is_err());
-    assert!(parse_long("١٢").is_err(), "only ASCII digits");
+    assert_eq!(
+        parse_long("١٢"),
+        Ok(12),
+        "Character.digit reads every script's digits"
+    );
 }
 
 #[test]
@@ -70,10 +75,9 @@ fn parse_double_is_javas() {
     assert_eq!(parse_double("-0"), Ok(-0.0));
     assert!(parse_double("-0").unwrap().is_sign_negative());
     assert!(parse_double("Infinityx").is_err());
-    assert!(
-        parse_double("0x1p3").is_err(),
-        "hexadecimal floats are not supported"
-    );
+    assert_eq!(parse_double("0x1p3"), Ok(8.0));
+    assert_eq!(parse_double("0x1p-1074"), Ok(f64::from_bits(1)));
+    assert_eq!(parse_double("0x8p-1077"), Ok(f64::from_bits(1)));
 }
 
 #[test]
@@ -89,6 +93,24 @@ fn the_split_fast_path_is_javas() {
     assert_eq!(fast_split_char("\\1"), None);
     assert_eq!(fast_split_char(",,"), None);
     assert_eq!(fast_split_char(""), None);
+}
+
+#[test]
+fn patterns_that_need_unicode_mode_keep_javas_ascii_classes() {
+    // `[^,]` needs Unicode mode over text; `\s` stays Java's ASCII class there, inside a
+    // character class too, and `\p{L}` is a Unicode category as in Java.
+    let pieces = |pattern: &str, s: &str| -> Vec<String> {
+        let how = Splitter::Regex(java_regex(pattern).unwrap());
+        match split(&Rc::from(s), &how, &mut Pieces::default()) {
+            Value::List(items) => items.iter().map(|v| v.to_string()).collect(),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(pieces("[^,]\\s", "ab c\u{a0}d"), ["a", "c\u{a0}d"]);
+    assert_eq!(pieces("[.\\s]+", "a. b\u{a0}c"), ["a", "b\u{a0}c"]);
+    assert_eq!(pieces("\\P{L}+", "é1x\u{a0}y"), ["é", "x", "y"]);
+    assert_eq!(pieces("[^é]\\d", "a1éb2c"), ["", "é", "c"]);
+    assert_eq!(pieces(".\\b", "ab cd"), ["a", "", "c"]);
 }
 
 #[test]

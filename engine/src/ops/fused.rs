@@ -4,19 +4,21 @@
 //! intermediate RDDs are never built; each fused node's count, per-partition counts and sample
 //! are collected on the way, so its report is the same as if it had been.
 //!
-//! Kernel steps (a `flatMap` that is a one-character split, a `map` that is `x => (x, c)`,
-//! see `lambda::Shape`) pass a record on as a borrowed piece or an untupled pair; word count's
-//! split then pair runs as one loop that folds each word in by its text.
+//! Records pass from op to op as borrowed slots (`slot::Rec`), pushed: a flatMap hands each
+//! element on as its lambda makes it (a `split`'s pieces borrowed from the line), a map whose
+//! lambda makes a pair hands on its two halves, and the reduce looks the key up by its slot,
+//! so a word goes from its line to its count without a `Value`. Every lambda runs the same
+//! way, whatever it computes.
 //!
 //! A node is fused only when nothing else can see its RDD: its one consumer is the next node
 //! in the plan (a fused node or the reduce), and no window, state or output reads it. On any
 //! error the engine recomputes the chain op by op, so errors name the same node and record.
 
-use crate::lambda::{split_char, Pieces, Shape};
+use crate::lambda::{EResult, EvalError};
 use crate::ops::keyed::{Keying, Reducer};
-use crate::ops::stateless::elements;
 use crate::plan::{NodeOp, Plan, WindowKind};
-use crate::rdd::{call, pair, truth, Func, OpError, PairRdd, RddRef};
+use crate::rdd::{Func, OpError, PairRdd, RddRef};
+use crate::slot::{Rec, Slot};
 use crate::value::Value;
 
 /// For each plan node, whether the engine runs it inside a fused chain instead of on its own.
@@ -58,59 +60,17 @@ enum Step<'a> {
     Filter(&'a Func),
     MapValues(&'a Func),
     FlatMapValues(&'a Func),
-    /// A `flatMap` whose lambda is a one-character split ([`Shape::SplitChar`]).
-    Split(char, &'a Func),
-    /// A `map` whose lambda is `x => (x, c)` ([`Shape::PairWith`]).
-    PairWith(&'a Value, &'a Func),
 }
 
 fn step(op: &NodeOp) -> Option<Step<'_>> {
     Some(match op {
-        NodeOp::Map(f) => match &f.shape {
-            Shape::PairWith(c) => Step::PairWith(c, f),
-            _ => Step::Map(f),
-        },
-        NodeOp::FlatMap(f) => match f.shape {
-            Shape::SplitChar(sep) => Step::Split(sep, f),
-            _ => Step::FlatMap(f),
-        },
+        NodeOp::Map(f) => Step::Map(f),
+        NodeOp::FlatMap(f) => Step::FlatMap(f),
         NodeOp::Filter(f) => Step::Filter(f),
         NodeOp::MapValues(f) => Step::MapValues(f),
         NodeOp::FlatMapValues(f) => Step::FlatMapValues(f),
         _ => None?,
     })
-}
-
-/// A record on its way through a chain. Kernel steps pass on what they made without building
-/// a `Value`: a split's piece borrowed from its line, a pair not yet a tuple. It becomes a
-/// value only where one is needed (a lambda's argument, a report's sample).
-enum Rec<'s> {
-    Val(Value),
-    Piece(&'s str),
-    Pair(Value, Value),
-    PiecePair(&'s str, &'s Value),
-}
-
-impl Rec<'_> {
-    fn to_value(&self) -> Value {
-        match self {
-            Rec::Val(v) => v.clone(),
-            Rec::Piece(p) => Value::str(p),
-            Rec::Pair(k, v) => Value::pair(k.clone(), v.clone()),
-            Rec::PiecePair(p, v) => Value::pair(Value::str(p), (*v).clone()),
-        }
-    }
-
-    /// The record as a value; a piece from `pieces`, which hands out one `Rc<str>` for
-    /// equal recent pieces (as the split closure does).
-    fn into_value(self, pieces: &mut Pieces) -> Value {
-        match self {
-            Rec::Val(v) => v,
-            Rec::Piece(p) => pieces.piece(p),
-            Rec::Pair(k, v) => Value::pair(k, v),
-            Rec::PiecePair(p, v) => Value::pair(pieces.piece(p), v.clone()),
-        }
-    }
 }
 
 /// The fused nodes of one batch, in plan order, and the RDD that feeds the first.
@@ -156,122 +116,49 @@ struct Run<'a, 'f> {
     taps: Vec<Tap>,
     sink: Reducer<'f>,
     part: usize,
-    pieces: Pieces,
+}
+
+#[cold]
+fn not_a_pair() -> Box<EvalError> {
+    Box::new(EvalError {
+        message: "expected a (key, value) pair".into(),
+    })
 }
 
 impl Run<'_, '_> {
     /// Passes `r` through step `k` and everything after it.
-    fn push(&mut self, k: usize, r: Rec) -> Result<(), OpError> {
+    fn push(&mut self, k: usize, r: Rec<'_>) -> EResult<()> {
         let Some(&step) = self.steps.get(k) else {
-            return match r {
-                Rec::Val(v) => self.sink.push_owned(v),
-                Rec::Piece(p) => self.sink.push_str(p),
-                Rec::Pair(key, v) => self.sink.push_pair(key, v),
-                Rec::PiecePair(p, v) => self.sink.push_str_pair(p, v),
-            };
+            return self.sink.push(r).map_err(|f| Box::new(EvalError::from(f)));
         };
-        match (step, r) {
-            (Step::Split(sep, _), Rec::Val(Value::Str(s))) => self.split(k, sep, &s),
-            (Step::Split(sep, _), Rec::Piece(s)) => self.split(k, sep, s),
-            (Step::PairWith(c, _), Rec::Piece(p)) => self.emit(k, Rec::PiecePair(p, c)),
-            (Step::PairWith(c, _), r) => {
-                let r = r.into_value(&mut self.pieces);
-                self.emit(k, Rec::Pair(r, c.clone()))
-            }
-            (step, r) => {
-                let r = r.into_value(&mut self.pieces);
-                self.call(k, step, r)
-            }
-        }
-    }
-
-    /// A split at step `k`. Word count's `split` then `(w, 1)` straight into the reduce runs
-    /// as one loop: each piece is counted in both taps and folded in by its borrowed text.
-    #[inline]
-    fn split(&mut self, k: usize, sep: char, s: &str) -> Result<(), OpError> {
-        if let (Some(Step::PairWith(c, _)), true) =
-            (self.steps.get(k + 1), k + 2 == self.steps.len())
-        {
-            let c: &Value = c;
-            let part = self.part;
-            let (split_tap, rest) = self.taps[k..].split_at_mut(1);
-            let (split_tap, pair_tap) = (&mut split_tap[0], &mut rest[0]);
-            let sink = &mut self.sink;
-            return split_char(s, sep, |p| {
-                split_tap.see(part, || Value::str(p));
-                pair_tap.see(part, || Value::pair(Value::str(p), c.clone()));
-                sink.push_str_pair(p, c)
-            });
-        }
-        split_char(s, sep, |p| self.emit(k, Rec::Piece(p)))
-    }
-
-    /// Step `k` on a value, through its lambda.
-    fn call(&mut self, k: usize, step: Step, r: Value) -> Result<(), OpError> {
         match step {
-            Step::Map(f) => {
-                let out = call(f, std::slice::from_ref(&r))?;
-                drop(r);
-                self.emit(k, Rec::Val(out))
-            }
-            Step::FlatMap(f) => {
-                let args = std::slice::from_ref(&r);
-                match call(f, args)? {
-                    Value::List(mut items) => match std::rc::Rc::get_mut(&mut items) {
-                        Some(owned) => {
-                            for v in owned.iter_mut() {
-                                self.emit(k, Rec::Val(std::mem::replace(v, Value::Bool(false))))?;
-                            }
-                            Ok(())
-                        }
-                        None => {
-                            for v in items.iter() {
-                                self.emit(k, Rec::Val(v.clone()))?;
-                            }
-                            Ok(())
-                        }
-                    },
-                    other => {
-                        for v in elements(other, args)? {
-                            self.emit(k, Rec::Val(v))?;
-                        }
-                        Ok(())
-                    }
-                }
-            }
+            Step::Map(f) => r.with_slot(|x| f.emit(&[x], &mut |out| self.emit(k, out))),
+            Step::FlatMap(f) => r.with_slot(|x| f.each(&[x], &mut |out| self.emit(k, out))),
             Step::Filter(f) => {
-                let args = std::slice::from_ref(&r);
-                if truth(&call(f, args)?, args)? {
-                    self.emit(k, Rec::Val(r))
+                if r.with_slot(|x| f.test(&[x]))? {
+                    self.emit(k, r)
                 } else {
                     Ok(())
                 }
             }
             Step::MapValues(f) => {
-                let (key, v) = pair(&r)?;
-                let nv = call(f, std::slice::from_ref(v))?;
-                let key = key.clone();
-                drop(r);
-                self.emit(k, Rec::Pair(key, nv))
+                let (key, v) = r.as_pair().ok_or_else(not_a_pair)?;
+                let out = f.eval(&[v])?;
+                self.emit(k, Rec::Pair(key, out.slot()))
             }
             Step::FlatMapValues(f) => {
-                let (key, v) = pair(&r)?;
-                let args = std::slice::from_ref(v);
-                for x in elements(call(f, args)?, args)? {
-                    self.emit(k, Rec::Pair(key.clone(), x))?;
-                }
-                Ok(())
+                let (key, v) = r.as_pair().ok_or_else(not_a_pair)?;
+                f.each(&[v], &mut |x| match x {
+                    Rec::One(x) => self.emit(k, Rec::Pair(key, x)),
+                    Rec::Pair(a, b) => self.emit(k, Rec::Pair(key, Slot::Pair(&a, &b))),
+                })
             }
-            // A kernel step on a record its shape does not cover (not a String): the same
-            // lambda, called.
-            Step::Split(_, f) => self.call(k, Step::FlatMap(f), r),
-            Step::PairWith(_, f) => self.call(k, Step::Map(f), r),
         }
     }
 
     /// Records `r` as an output of step `k` and passes it on.
     #[inline]
-    fn emit(&mut self, k: usize, r: Rec) -> Result<(), OpError> {
+    fn emit(&mut self, k: usize, r: Rec<'_>) -> EResult<()> {
         self.taps[k].see(self.part, || r.to_value());
         self.push(k + 1, r)
     }
@@ -298,12 +185,12 @@ pub fn reduce_by_key(
         steps,
         sink: Reducer::new(keying, f),
         part: 0,
-        pieces: Pieces::default(),
     };
     for (p, records) in chain.source.parts.iter().enumerate() {
         run.part = p;
         for r in records {
-            run.push(0, Rec::Val(r.clone()))?;
+            run.push(0, Rec::One(Slot::of(r)))
+                .map_err(|e| OpError::new(e.message))?;
         }
     }
     Ok((run.sink.finish(partitions), run.taps))
@@ -352,7 +239,7 @@ mod tests {
                  "fn": "_ + _", "inverse": "_ - _", "window_ms": 2000}},
                {{"id": "odd", "op": "mapValues", "inputs": ["counts"], "fn": "v => v % 2"}},
                {{"id": "sums", "op": "reduceByKey", "inputs": ["odd"], "fn": "_ + _"}},
-               {{"id": "out", "op": "foreachRDD", "inputs": ["counts"], "action": "collect"}}{extra}]}}"#
+               {{"id": "out", "op": "foreachRDD", "inputs": ["sums"], "action": "collect"}}{extra}]}}"#
         );
         let mut e = match Engine::from_json(&json) {
             Ok(e) => e,

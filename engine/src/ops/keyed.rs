@@ -1,7 +1,9 @@
 //! Per-batch ops that shuffle by key with Spark's `HashPartitioner`: `reduceByKey`,
 //! `groupByKey`, `countByValue`, and the list-concatenating combine `groupByKeyAndWindow` uses.
 
-use crate::rdd::{call, pair, Func, KeyMap, OpError, PairRdd, Rdd, StrKey};
+use crate::lambda::EvalError;
+use crate::rdd::{pair, Func, KeyMap, OpError, PairRdd, Rdd};
+use crate::slot::{Rec, Slot, SlotKey};
 use crate::value::Value;
 
 /// How a record becomes a `(key, value)` before a keyed op: as it is (a pair), or one of the
@@ -18,21 +20,6 @@ pub enum Keying {
     OneOne,
 }
 
-impl Keying {
-    #[inline]
-    pub fn split(self, r: &Value) -> Result<(Value, Value), OpError> {
-        Ok(match self {
-            Keying::Pair => {
-                let (k, v) = pair(r)?;
-                (k.clone(), v.clone())
-            }
-            Keying::ValueOne => (r.clone(), Value::Int(1)),
-            Keying::OneValue => (Value::Int(1), r.clone()),
-            Keying::OneOne => (Value::Int(1), Value::Int(1)),
-        })
-    }
-}
-
 /// Folds values per key with `f` into `partitions` hash partitions. One map serves all
 /// partitions, so the JVM hash (for the partition) is computed once per key, not per record.
 pub fn reduce_by_key_iter<'a>(
@@ -43,13 +30,40 @@ pub fn reduce_by_key_iter<'a>(
 ) -> Result<PairRdd, OpError> {
     let mut reducer = Reducer::new(keying, f);
     for r in records {
-        reducer.push(r)?;
+        reducer.push(Rec::One(Slot::of(r))).map_err(|e| match e {
+            Failed::Pair => OpError::on(std::slice::from_ref(r), NOT_A_PAIR),
+            Failed::Fold(args, e) => OpError::on(&args, e.message),
+        })?;
     }
     Ok(reducer.finish(partitions))
 }
 
+const NOT_A_PAIR: &str = "expected a (key, value) pair";
+
+/// Why a record could not be folded in.
+#[derive(Debug)]
+pub enum Failed {
+    /// A keyed op got a record that is no pair.
+    Pair,
+    /// `f` failed on these arguments (the accumulator and the value).
+    Fold([Value; 2], EvalError),
+}
+
+impl From<Failed> for EvalError {
+    fn from(f: Failed) -> EvalError {
+        match f {
+            Failed::Pair => EvalError {
+                message: NOT_A_PAIR.into(),
+            },
+            Failed::Fold(_, e) => e,
+        }
+    }
+}
+
 /// The map side of `reduceByKey`, fed one record at a time (from an RDD, or straight from a
-/// fused chain of narrow ops): per key, the values folded with `f` in arrival order.
+/// fused chain of narrow ops, whose records are borrowed slots): per key, the values folded
+/// with `f` in arrival order. A key is looked up by its slot and built as a `Value` only the
+/// first time it is seen.
 pub struct Reducer<'f> {
     map: KeyMap<Value>,
     keying: Keying,
@@ -67,77 +81,30 @@ impl<'f> Reducer<'f> {
 
     /// Folds in one record.
     #[inline]
-    pub fn push(&mut self, r: &Value) -> Result<(), OpError> {
+    pub fn push(&mut self, r: Rec<'_>) -> Result<(), Failed> {
         match self.keying {
-            Keying::Pair => {
-                let (k, v) = pair(r)?;
-                fold_into(&mut self.map, k, v, self.f)
-            }
-            other => {
-                let (k, v) = other.split(r)?;
-                fold_into(&mut self.map, &k, &v, self.f)
-            }
-        }
-    }
-
-    /// Folds in one record this reducer may consume: a pair held nowhere else gives up its
-    /// key and value without copying them.
-    #[inline]
-    pub fn push_owned(&mut self, mut r: Value) -> Result<(), OpError> {
-        if let (Keying::Pair, Value::Tuple(items)) = (self.keying, &mut r) {
-            if let Some([k, v]) = std::rc::Rc::get_mut(items) {
-                let k = std::mem::replace(k, Value::Bool(false));
-                let v = std::mem::replace(v, Value::Bool(false));
-                return fold_owned(&mut self.map, k, v, self.f);
-            }
-        }
-        self.push(&r)
-    }
-
-    /// Folds in the pair `(k, v)`, as [`Reducer::push_owned`] would fold the tuple.
-    #[inline]
-    pub fn push_pair(&mut self, k: Value, v: Value) -> Result<(), OpError> {
-        match self.keying {
-            Keying::Pair => fold_owned(&mut self.map, k, v, self.f),
-            _ => self.push_owned(Value::pair(k, v)),
-        }
-    }
-
-    /// Folds in the pair `(k, v)` with a string key, allocating the key only the first time
-    /// it is seen.
-    #[inline]
-    pub fn push_str_pair(&mut self, k: &str, v: &Value) -> Result<(), OpError> {
-        match self.keying {
-            Keying::Pair => match self.map.get_mut(&StrKey(k)) {
-                Some(acc) => {
-                    if ints_in_place(acc, v, self.f) {
-                        Ok(())
-                    } else {
-                        combine(acc, v.clone(), self.f)
-                    }
-                }
-                None => {
-                    self.map.insert(Value::str(k), v.clone());
-                    Ok(())
-                }
+            Keying::Pair => match r.as_pair() {
+                Some((k, v)) => self.fold(k, v),
+                None => Err(Failed::Pair),
             },
-            _ => self.push_owned(Value::pair(Value::str(k), v.clone())),
+            Keying::ValueOne => r.with_slot(|k| self.fold(k, Slot::Int(1))),
+            Keying::OneValue => r.with_slot(|v| self.fold(Slot::Int(1), v)),
+            Keying::OneOne => self.fold(Slot::Int(1), Slot::Int(1)),
         }
     }
 
-    /// Folds in the string record `s`, without building it where the keying does not need
-    /// it as a value (`countByValue`'s `(s, 1)`).
     #[inline]
-    pub fn push_str(&mut self, s: &str) -> Result<(), OpError> {
-        match self.keying {
-            Keying::ValueOne => match self.map.get_mut(&StrKey(s)) {
-                Some(acc) => combine(acc, Value::Int(1), self.f),
-                None => {
-                    self.map.insert(Value::str(s), Value::Int(1));
-                    Ok(())
-                }
+    fn fold(&mut self, k: Slot<'_>, v: Slot<'_>) -> Result<(), Failed> {
+        match self.map.get_mut(&SlotKey(k)) {
+            Some(acc) => match self.f.fold(acc, v) {
+                Ok(()) => Ok(()),
+                // A failed fold leaves the accumulator as it was.
+                Err(e) => Err(Failed::Fold([acc.clone(), v.to_value()], *e)),
             },
-            _ => self.push_owned(Value::str(s)),
+            None => {
+                self.map.insert(k.to_value(), v.to_value());
+                Ok(())
+            }
         }
     }
 
@@ -145,41 +112,6 @@ impl<'f> Reducer<'f> {
     pub fn finish(self, partitions: usize) -> PairRdd {
         PairRdd::from_map(self.map, partitions)
     }
-}
-
-#[inline]
-fn fold_owned(map: &mut KeyMap<Value>, k: Value, v: Value, f: &Func) -> Result<(), OpError> {
-    match map.get_mut(&k) {
-        Some(acc) => combine(acc, v, f),
-        None => {
-            map.insert(k, v);
-            Ok(())
-        }
-    }
-}
-
-/// `acc = f(acc, v)` without calling `f`, when it is `_ + _` or `_ - _` and both are `Int`;
-/// false (and `acc` untouched) otherwise.
-#[inline]
-fn ints_in_place(acc: &mut Value, v: &Value, f: &Func) -> bool {
-    if let (Value::Int(a), Value::Int(b)) = (acc, v) {
-        if let Some(n) = f.shape.ints(*a, *b) {
-            *a = n;
-            return true;
-        }
-    }
-    false
-}
-
-/// `acc = f(acc, v)`, in place when `f` is `_ + _` or `_ - _` over `Int`.
-#[inline]
-fn combine(acc: &mut Value, v: Value, f: &Func) -> Result<(), OpError> {
-    if ints_in_place(acc, &v, f) {
-        return Ok(());
-    }
-    let a = std::mem::replace(acc, Value::Bool(false));
-    *acc = call(f, &[a, v])?;
-    Ok(())
 }
 
 /// Folds `(key, value)` pairs per key with `f`.
@@ -195,16 +127,30 @@ pub fn reduce_pairs<'a>(
     Ok(PairRdd::from_map(map, partitions))
 }
 
+/// `map[k] = f(map[k], v)`, or `v` for a new key.
 #[inline]
-fn fold_into(map: &mut KeyMap<Value>, k: &Value, v: &Value, f: &Func) -> Result<(), OpError> {
+pub(crate) fn fold_into(
+    map: &mut KeyMap<Value>,
+    k: &Value,
+    v: &Value,
+    f: &Func,
+) -> Result<(), OpError> {
     if let Some(acc) = map.get_mut(k) {
-        if !ints_in_place(acc, v, f) {
-            *acc = call(f, &[acc.clone(), v.clone()])?;
-        }
+        fold_value(acc, v, f)?;
     } else {
         map.insert(k.clone(), v.clone());
     }
     Ok(())
+}
+
+/// `acc = f(acc, v)`, naming both if `f` fails.
+#[inline]
+pub(crate) fn fold_value(acc: &mut Value, v: &Value, f: &Func) -> Result<(), OpError> {
+    match f.fold(acc, Slot::of(v)) {
+        Ok(()) => Ok(()),
+        // A failed fold leaves the accumulator as it was.
+        Err(e) => Err(OpError::on(&[acc.clone(), v.clone()], e.message)),
+    }
 }
 
 /// Deals a key map's entries into `partitions` hash partitions (insertion order kept).
@@ -298,17 +244,14 @@ pub fn concat_groups<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rdd::func;
+    use crate::types::Type;
 
     fn kv(k: &str, v: i64) -> Value {
         Value::pair(Value::str(k), Value::Int(v))
     }
 
     fn add() -> Func {
-        func(|a| match (&a[0], &a[1]) {
-            (Value::Int(x), Value::Int(y)) => Ok(Value::Int(x.wrapping_add(*y))),
-            _ => unreachable!(),
-        })
+        Func::builtin("_ + _", vec![Type::Int, Type::Int])
     }
 
     #[test]

@@ -19,6 +19,7 @@
 
 use crate::lambda::{Lambda, StateImpl};
 use crate::rdd::{pair, KeyMap, OpError, Rdd};
+use crate::report::{Change, StateChanges};
 use crate::value::Value;
 
 /// Spark's `DEFAULT_CHECKPOINT_DURATION_MULTIPLIER` for mapWithState's state stream.
@@ -67,9 +68,24 @@ fn call_fn(
     })
 }
 
-/// The mapped records of this batch and the new state (records `(key, state, updated_ms)`).
-/// In each partition the mapped records are the batch's records' in their order, then the
-/// timed-out keys' ([`pair_up`] relies on it).
+/// What [`map_with_state`] computed for one batch.
+pub struct Mapped {
+    /// The mapped records: in each partition the batch's records' in their order, then the
+    /// timed-out keys' ([`pair_up`] relies on it).
+    pub mapped: Rdd,
+    /// The new state, records `(key, state, updated_ms)`.
+    pub state: Rdd,
+    /// What the batch changed: a key is added, updated (`state.update`), removed
+    /// (`state.remove()`) or timed out, by its state before the batch and after it.
+    pub changes: StateChanges,
+}
+
+/// A key's state before the batch, and whether a call of this batch updated it.
+type Touched = KeyMap<(Option<Value>, bool)>;
+
+/// The mapped records of this batch, the new state and what changed in it (`sample`: how
+/// many changed keys and state records the changes keep).
+#[allow(clippy::too_many_arguments)]
 pub fn map_with_state(
     prev: Option<&Rdd>,
     batch: &Rdd,
@@ -78,7 +94,8 @@ pub fn map_with_state(
     timeout_ms: Option<u64>,
     full_scan: bool,
     partitions: usize,
-) -> Result<(Rdd, Rdd), OpError> {
+    sample: usize,
+) -> Result<Mapped, OpError> {
     let n = partitions.max(1);
     let mut states: Vec<KeyMap<(Value, i64)>> = (0..n).map(|_| KeyMap::default()).collect();
     if let Some(prev) = prev {
@@ -101,16 +118,24 @@ pub fn map_with_state(
             }
         }
     }
+    let mut changes = StateChanges {
+        keys_before: prev.map_or(0, Rdd::count),
+        before: sample_of(&states, sample),
+        ..StateChanges::default()
+    };
     let data = by_partition(batch, n)?;
     let now = time_ms as i64;
     let mut mapped = Vec::with_capacity(n);
     for (p, records) in data.into_iter().enumerate() {
         let map = &mut states[p];
+        let mut touched = Touched::default();
         let mut out = Vec::with_capacity(records.len());
         for r in records {
             let (k, v) = pair(r)?;
             let before = map.get(k).map(|(s, _)| s.clone());
-            let c = call_fn(f, k, Some(v), before, false, r)?;
+            let c = call_fn(f, k, Some(v), before.clone(), false, r)?;
+            let seen = touched.entry(k.clone()).or_insert((before, false));
+            seen.1 |= c.updated && !c.removed;
             out.push(c.mapped);
             match c.state {
                 _ if c.removed => {
@@ -132,14 +157,27 @@ pub fn map_with_state(
             for k in timing_out {
                 if let Some((s, _)) = map.shift_remove(&k) {
                     let record = Value::pair(k.clone(), s.clone());
-                    let c = call_fn(f, &k, None, Some(s), true, &record)?;
+                    let c = call_fn(f, &k, None, Some(s.clone()), true, &record)?;
                     out.push(c.mapped);
+                    // A key touched by a record this batch was saved then: it never times out.
+                    changes.note(&k, Some(&s), None, Change::TimedOut, sample);
                 }
             }
         }
+        for (k, (before, updated)) in touched {
+            let after = map.get(&k).map(|(s, _)| s);
+            let change = match (&before, after) {
+                (None, Some(_)) => Change::Added,
+                (Some(_), None) => Change::Removed,
+                (Some(_), Some(_)) if updated => Change::Updated,
+                _ => continue,
+            };
+            changes.note(&k, before.as_ref(), after, change, sample);
+        }
         mapped.push(out);
     }
-    let state_parts = states
+    changes.after = sample_of(&states, sample);
+    let state_parts: Vec<Vec<Value>> = states
         .into_iter()
         .map(|m| {
             m.into_iter()
@@ -147,7 +185,23 @@ pub fn map_with_state(
                 .collect()
         })
         .collect();
-    Ok((Rdd::hashed(mapped), Rdd::hashed(state_parts)))
+    let state = Rdd::hashed(state_parts);
+    changes.keys_after = state.count();
+    Ok(Mapped {
+        mapped: Rdd::hashed(mapped),
+        state,
+        changes,
+    })
+}
+
+/// The first `n` `(key, state)` records of the state, in partition order.
+fn sample_of(states: &[KeyMap<(Value, i64)>], n: usize) -> Vec<Value> {
+    states
+        .iter()
+        .flat_map(|m| m.iter())
+        .take(n)
+        .map(|(k, (s, _))| Value::pair(k.clone(), s.clone()))
+        .collect()
 }
 
 /// The batch's pairs by hash partition, in arrival order.
@@ -207,7 +261,12 @@ mod tests {
     fn every_record_maps_with_the_state_so_far_and_idle_keys_time_out_in_a_full_scan() {
         let f = running_sum();
         let b1 = Rdd::parallelize(vec![kv("a", 1), kv("b", 2), kv("a", 3)], 2);
-        let (m1, s1) = map_with_state(None, &b1, &f, 1000, Some(2000), false, 2).unwrap();
+        let run = |prev: Option<&Rdd>, b: &Rdd, t: u64, scan: bool| {
+            let m = map_with_state(prev, b, &f, t, Some(2000), scan, 2, 10).unwrap();
+            (m.mapped, m.state, m.changes)
+        };
+        let (m1, s1, c1) = run(None, &b1, 1000, false);
+        assert_eq!((c1.added, c1.updated, c1.keys_after), (2, 0, 2));
         let mut got = m1.collect();
         got.sort();
         // a maps twice: 1 then 1 + 3.
@@ -216,28 +275,41 @@ mod tests {
         assert_eq!(s1.count(), 2);
         // b idle since 1000; at 4000 the threshold is 2000: b times out (value None), a stays.
         let b2 = Rdd::parallelize(vec![kv("a", 1)], 2);
-        let (m2, s2) = map_with_state(Some(&s1), &b2, &f, 2000, Some(2000), false, 2).unwrap();
+        let (m2, s2, c2) = run(Some(&s1), &b2, 2000, false);
         assert_eq!(m2.collect(), vec![pair("a", 5)]);
+        assert_eq!((c2.added, c2.updated, c2.timed_out), (0, 1, 0));
+        assert_eq!(
+            (c2.changes[0].before.clone(), c2.changes[0].after.clone()),
+            (Some(Value::Int(4)), Some(Value::Int(5)))
+        );
         let empty = Rdd::parallelize(vec![], 2);
-        let (m3, s3) = map_with_state(Some(&s2), &empty, &f, 3000, Some(2000), false, 2).unwrap();
+        let (m3, s3, c3) = run(Some(&s2), &empty, 3000, false);
         assert_eq!(m3.count(), 0, "no full scan: nothing times out");
         assert_eq!(s3.count(), 2);
-        let (m4, s4) = map_with_state(Some(&s3), &empty, &f, 4000, Some(2000), true, 2).unwrap();
+        assert!(c3.changes.is_empty() && c3.after.len() == 2);
+        let (m4, s4, c4) = run(Some(&s3), &empty, 4000, true);
         assert_eq!(
             m4.collect(),
             vec![pair("b", 2)],
             "b timed out with its last state"
         );
         assert_eq!(s4.count(), 1);
-        let (_, s5) = map_with_state(Some(&s4), &empty, &f, 5000, Some(2000), true, 2).unwrap();
+        assert_eq!(
+            (c4.timed_out, c4.removed, c4.keys_before, c4.keys_after),
+            (1, 0, 2, 1)
+        );
+        assert_eq!(c4.changes[0].change, Change::TimedOut);
+        let (_, s5, c5) = run(Some(&s4), &empty, 5000, true);
         assert_eq!(s5.count(), 0, "a (updated at 2000) times out at 5000");
+        assert_eq!(c5.timed_out, 1);
     }
 
     #[test]
     fn each_input_record_pairs_with_the_record_it_mapped_to() {
         let f = running_sum();
         let b1 = Rdd::parallelize(vec![kv("a", 1), kv("b", 2), kv("a", 3)], 2);
-        let (m1, s1) = map_with_state(None, &b1, &f, 1000, Some(1000), false, 2).unwrap();
+        let m = map_with_state(None, &b1, &f, 1000, Some(1000), false, 2, 0).unwrap();
+        let (m1, s1) = (m.mapped, m.state);
         let (pairs, timed_out) = pair_up(&b1, &m1, 2);
         let shown: Vec<String> = pairs.iter().map(|(i, o)| format!("{i}->{o}")).collect();
         for want in ["(a,1)->(a,1)", "(a,3)->(a,4)", "(b,2)->(b,2)"] {
@@ -245,7 +317,9 @@ mod tests {
         }
         assert!(timed_out.is_empty());
         let b2 = Rdd::parallelize(vec![kv("b", 5)], 2);
-        let (m2, _) = map_with_state(Some(&s1), &b2, &f, 3000, Some(1000), true, 2).unwrap();
+        let m2 = map_with_state(Some(&s1), &b2, &f, 3000, Some(1000), true, 2, 0)
+            .unwrap()
+            .mapped;
         let (pairs, timed_out) = pair_up(&b2, &m2, 2);
         assert_eq!(pairs.len(), 1);
         assert_eq!(pairs[0].1.to_string(), "(b,7)");

@@ -86,7 +86,7 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rdd::func;
+    use crate::types::Type;
 
     fn ints(v: &[i64]) -> Rdd {
         Rdd::parallelize(v.iter().map(|i| Value::Int(*i)).collect(), 2)
@@ -99,10 +99,7 @@ mod tests {
         assert_eq!(a.records, vec![Value::Int(2)]);
         let b = run(&Action::Count, &ints(&[5]), true, &mut acc).unwrap();
         assert_eq!(b.records, vec![Value::Int(3)]);
-        let add = func(|a| match (&a[0], &a[1]) {
-            (Value::Int(x), Value::Int(y)) => Ok(Value::Int(x + y)),
-            _ => unreachable!(),
-        });
+        let add = Func::builtin("_ + _", vec![Type::Int, Type::Int]);
         let mut acc = None;
         let r = run(&Action::Reduce(add.clone()), &ints(&[]), true, &mut acc).unwrap();
         assert!(r.records.is_empty());

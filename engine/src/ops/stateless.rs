@@ -161,8 +161,7 @@ pub fn union(rdds: &[&Rdd]) -> Rdd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lambda::EvalError;
-    use crate::rdd::func;
+    use crate::types::Type;
 
     fn strs(v: &[&str]) -> Vec<Value> {
         v.iter().map(|s| Value::str(s)).collect()
@@ -171,43 +170,29 @@ mod tests {
     #[test]
     fn flat_map_and_map_keep_partitions() {
         let lines = Rdd::parallelize(strs(&["a b", "c"]), 2);
-        let split = func(|a| match &a[0] {
-            Value::Str(s) => Ok(Value::list(s.split(' ').map(Value::str).collect())),
-            _ => Err(EvalError {
-                message: "not a string".into(),
-            }),
-        });
+        let split = Func::builtin("s => s.split(\" \")", vec![Type::String]);
         let words = flat_map(&lines, &split).unwrap();
         assert_eq!(words.parts, vec![strs(&["a", "b"]), strs(&["c"])]);
-        let pairs = map(
-            &words,
-            &func(|a| Ok(Value::pair(a[0].clone(), Value::Int(1)))),
-        )
-        .unwrap();
+        let pairs = map(&words, &Func::builtin("w => (w, 1)", vec![Type::String])).unwrap();
         assert_eq!(pairs.count(), 3);
     }
 
     #[test]
     fn a_failing_lambda_names_the_record() {
-        let rdd = Rdd::parallelize(vec![Value::Int(1), Value::str("x")], 1);
-        let f = func(|a| match &a[0] {
-            Value::Int(i) => Ok(Value::Int(i + 1)),
-            _ => Err(EvalError {
-                message: "boom".into(),
-            }),
-        });
+        let f = Func::builtin("s => s.toInt + 1", vec![Type::String]);
+        let rdd = Rdd::parallelize(vec![Value::str("1"), Value::str("x")], 1);
         let err = map(&rdd, &f).unwrap_err();
         assert_eq!(err.record.as_deref(), Some("\"x\""));
-        assert_eq!(err.message, "boom");
+        assert_eq!(
+            err.message,
+            "java.lang.NumberFormatException: For input string: \"x\""
+        );
     }
 
     #[test]
     fn count_is_zero_on_empty_and_reduce_is_empty() {
         assert_eq!(count(&Rdd::empty(2), 2).collect(), vec![Value::Int(0)]);
-        let add = func(|a| match (&a[0], &a[1]) {
-            (Value::Int(x), Value::Int(y)) => Ok(Value::Int(x + y)),
-            _ => unreachable!(),
-        });
+        let add = Func::builtin("_ + _", vec![Type::Int, Type::Int]);
         assert!(reduce(&Rdd::empty(2), &add).unwrap().collect().is_empty());
         let r = Rdd::parallelize(vec![Value::Int(3), Value::Int(4), Value::Int(5)], 2);
         assert_eq!(reduce(&r, &add).unwrap().collect(), vec![Value::Int(12)]);

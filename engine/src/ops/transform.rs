@@ -90,18 +90,28 @@ pub fn take(rdd: &Rdd, n: usize) -> Rdd {
 }
 
 /// `top(n)`: the `n` largest records by natural ordering (or by `fn`), largest first,
-/// e.g. `{"op": "top", "n": 2}`.
+/// e.g. `{"op": "top", "n": 2}`. Of records with equal keys the earlier (in partition order)
+/// comes first, as a stable sort of all of them would give; only the `n` largest are kept
+/// while the records go by.
 pub fn top(rdd: &Rdd, n: usize, key: Option<&Func>) -> Result<Vec<Value>, OpError> {
-    let mut keyed: Vec<(Value, Value)> = Vec::new();
+    let mut best: Vec<(Value, &Value)> = Vec::with_capacity(n.min(1024) + 1);
+    if n == 0 {
+        return Ok(Vec::new());
+    }
     for r in rdd.iter() {
         let k = match key {
             Some(f) => call(f, std::slice::from_ref(r))?,
             None => r.clone(),
         };
-        keyed.push((k, r.clone()));
+        if best.len() == n && best[n - 1].0.cmp(&k) != Ordering::Less {
+            continue;
+        }
+        // After every kept key not smaller than `k`: equal keys stay in arrival order.
+        let at = best.partition_point(|(b, _)| b.cmp(&k) != Ordering::Less);
+        best.insert(at, (k, r));
+        best.truncate(n);
     }
-    keyed.sort_by(|a, b| b.0.cmp(&a.0).then(Ordering::Equal));
-    Ok(keyed.into_iter().take(n).map(|(_, r)| r).collect())
+    Ok(best.into_iter().map(|(_, r)| r.clone()).collect())
 }
 
 /// `intersection`: records present in both, each once.
@@ -147,7 +157,7 @@ pub fn cartesian(left: &Rdd, right: &Rdd) -> Rdd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rdd::func;
+    use crate::types::Type;
 
     fn ints(v: &[i64]) -> Rdd {
         Rdd::parallelize(v.iter().map(|i| Value::Int(*i)).collect(), 2)
@@ -202,13 +212,25 @@ mod tests {
     #[test]
     fn sorts_take_and_top() {
         let rdd = ints(&[5, 1, 4, 2]);
-        let desc = sort_by(&rdd, &func(|a| Ok(a[0].clone())), false).unwrap();
+        let desc = sort_by(&rdd, &Func::builtin("x => x", vec![Type::Int]), false).unwrap();
         assert_eq!(take(&desc, 3).collect(), [5, 4, 2].map(Value::Int));
         assert_eq!(top(&rdd, 2, None).unwrap(), [5, 4].map(Value::Int));
-        let neg = func(|a| match &a[0] {
-            Value::Int(i) => Ok(Value::Int(-i)),
-            _ => unreachable!(),
-        });
+        let neg = Func::builtin("x => -x", vec![Type::Int]);
         assert_eq!(top(&rdd, 2, Some(&neg)).unwrap(), [1, 2].map(Value::Int));
+    }
+
+    #[test]
+    fn top_keeps_what_a_stable_sort_of_every_record_keeps() {
+        let rdd = Rdd::parallelize((0..40).map(|i| Value::Int((i * 7) % 23)).collect(), 3);
+        let by_rem = Func::builtin("x => x % 3", vec![Type::Int]);
+        for n in [0, 1, 2, 5, 13, 40, 50] {
+            let mut all: Vec<(Value, Value)> = rdd
+                .iter()
+                .map(|r| (by_rem.call(std::slice::from_ref(r)).unwrap(), r.clone()))
+                .collect();
+            all.sort_by(|a, b| b.0.cmp(&a.0));
+            let want: Vec<Value> = all.into_iter().take(n).map(|(_, r)| r).collect();
+            assert_eq!(top(&rdd, n, Some(&by_rem)).unwrap(), want, "n = {n}");
+        }
     }
 }

@@ -161,7 +161,7 @@ pub fn values_only(rdd: &Rdd) -> Result<Rdd, OpError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rdd::func;
+    use crate::types::Type;
 
     #[test]
     fn window_times_follow_spark() {
@@ -179,10 +179,10 @@ mod tests {
         Value::pair(Value::str(k), Value::Int(v))
     }
     fn arith(sub: bool) -> Func {
-        func(move |a| match (&a[0], &a[1]) {
-            (Value::Int(x), Value::Int(y)) => Ok(Value::Int(if sub { x - y } else { x + y })),
-            _ => unreachable!(),
-        })
+        Func::builtin(
+            if sub { "_ - _" } else { "_ + _" },
+            vec![Type::Int, Type::Int],
+        )
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub struct Generator {
     pub seed: u64,
 }
 
-const VOCABULARY: &[&str] = &[
+pub(crate) const VOCABULARY: &[&str] = &[
     "the", "of", "and", "to", "a", "in", "is", "it", "you", "that", "he", "was", "for", "on",
     "are", "with", "as", "his", "they", "be", "at", "one", "have", "this", "from", "or", "had",
     "by", "word", "but", "what", "some", "we", "can", "out", "other", "were", "all", "there",
@@ -49,9 +49,9 @@ const VOCABULARY: &[&str] = &[
     "stream",
 ];
 
-const IPS: u64 = 24;
-const METHODS: &[(&str, u64)] = &[("GET", 8), ("POST", 2)];
-const PATHS: &[&str] = &[
+pub(crate) const IPS: u64 = 24;
+pub(crate) const METHODS: &[(&str, u64)] = &[("GET", 8), ("POST", 2)];
+pub(crate) const PATHS: &[&str] = &[
     "/",
     "/index.html",
     "/cart",
@@ -60,7 +60,7 @@ const PATHS: &[&str] = &[
     "/search",
     "/login",
 ];
-const STATUSES: &[(&str, u64)] = &[
+pub(crate) const STATUSES: &[(&str, u64)] = &[
     ("200", 70),
     ("304", 8),
     ("404", 8),
@@ -68,7 +68,7 @@ const STATUSES: &[(&str, u64)] = &[
     ("502", 4),
     ("503", 4),
 ];
-const PRODUCTS: &[(&str, &str)] = &[
+pub(crate) const PRODUCTS: &[(&str, &str)] = &[
     ("lamp", "20.5"),
     ("desk", "120.0"),
     ("pen", "1.25"),

@@ -137,6 +137,32 @@ export async function stepTo(page, n) {
   assert.equal(await batchCounter(page), n);
 }
 
+/** Waits until the run's context is up (the state pill says paused or running). */
+export async function waitReady(page) {
+  await page.waitForFunction(
+    () => /^(paused|running)$/.test(document.querySelector('[data-testid=run-status]')?.textContent ?? ''),
+    null,
+    { timeout: 20000 },
+  );
+}
+
+/** Waits until the batch counter shows `n`. */
+export async function waitCounter(page, n) {
+  await page.waitForFunction((want) => document.querySelector('[data-testid=batch-counter]')?.textContent === want, String(n));
+}
+
+/**
+ * Reset: a new context from batch 0. When the pipeline has checkpoints the page asks first
+ * (they are deleted); this answers yes.
+ */
+export async function resetPipeline(page) {
+  await page.click('[data-testid=reset]');
+  const confirm = page.locator('[data-testid=confirm-reset-yes]');
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await waitCounter(page, 0);
+  await waitReady(page);
+}
+
 /** Waits until the checkpoint status matches `re`; fails saying what it says instead. */
 export async function waitStatus(page, re) {
   try {
