@@ -154,12 +154,16 @@ impl Runner {
                     dispatch.emit(Action::Code(CodeAction::Copied(result)));
                 });
             }
-            Effect::Download { file_name, text } => {
+            Effect::Download {
+                file_name,
+                text,
+                from,
+            } => {
                 if let Err(e) = download(&file_name, &text) {
-                    self.dispatch
-                        .emit(Action::Code(CodeAction::Copied(Err(format!(
-                            "{file_name} could not be saved: {e}"
-                        )))));
+                    self.dispatch.emit(Action::DownloadFailed {
+                        from,
+                        message: format!("{file_name} could not be saved: {e}"),
+                    });
                 }
             }
             Effect::Timer(None) => self.timer = None,
@@ -180,7 +184,7 @@ impl Runner {
     }
 }
 
-/// The page's own browser work: a share link to the clipboard, a file to save, the address.
+/// The page's own browser work: a share link to the clipboard, the address.
 fn run_page(effect: PageEffect, dispatch: &Callback<Action>) {
     let Some(window) = web_sys::window() else {
         return;
@@ -193,9 +197,6 @@ fn run_page(effect: PageEffect, dispatch: &Callback<Action>) {
                 let copied = copy(&url).await;
                 dispatch.emit(Action::Shared { url, copied });
             });
-        }
-        PageEffect::Download { file, text } => {
-            let _ = download(&file, &text);
         }
         PageEffect::ClearFragment => {
             let address = page_address(&window);

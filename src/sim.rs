@@ -199,6 +199,8 @@ pub struct Sim {
     pub clipboard: Option<String>,
     /// The files the Download button saved: (name, text).
     pub downloads: Vec<(String, String)>,
+    /// When set, the browser refuses every download with this reason.
+    pub refuse_downloads: Option<String>,
 }
 
 impl Sim {
@@ -217,6 +219,7 @@ impl Sim {
             page: Vec::new(),
             clipboard: None,
             downloads: Vec::new(),
+            refuse_downloads: None,
         }
     }
 
@@ -287,7 +290,17 @@ impl Sim {
                 self.inbox
                     .push_back(Action::Code(crate::state::CodeAction::Copied(Ok(()))));
             }
-            Effect::Download { file_name, text } => self.downloads.push((file_name, text)),
+            Effect::Download {
+                file_name,
+                text,
+                from,
+            } => match &self.refuse_downloads {
+                Some(why) => self.inbox.push_back(Action::DownloadFailed {
+                    from,
+                    message: format!("{file_name} could not be saved: {why}"),
+                }),
+                None => self.downloads.push((file_name, text)),
+            },
         }
     }
 

@@ -14,7 +14,7 @@ use dstream_engine::{Engine, PipelineSpec, Value};
 use dstream_playground::examples;
 use dstream_playground::protocol::{CodeLanguage, Reply, Request};
 use dstream_playground::sim::Sim;
-use dstream_playground::state::{Action, CodeAction, ImportStatus, Phase, WorkerEvent};
+use dstream_playground::state::{Action, CodeAction, ImportStatus, Phase, Status, WorkerEvent};
 use serde_json::json;
 
 fn spec(slug: &str) -> PipelineSpec {
@@ -160,6 +160,27 @@ fn the_program_follows_every_edit_the_tab_and_the_typed_input() {
         sim.downloads,
         vec![("Main.scala".to_string(), scala.text.clone())]
     );
+}
+
+#[test]
+fn a_download_the_browser_refuses_is_named_where_it_was_asked() {
+    let mut sim = Sim::example("windowed-word-count");
+    sim.refuse_downloads = Some("the browser blocked it".into());
+    sim.act(code(CodeAction::Download));
+    assert_eq!(
+        sim.state.code.copy_status,
+        Some(Err(
+            "windowed_word_count.py could not be saved: the browser blocked it".into()
+        ))
+    );
+    sim.act(Action::Export);
+    assert!(
+        matches!(&sim.state.sharing.message,
+            Some(Status::Error(t)) if t.ends_with(".json could not be saved: the browser blocked it")),
+        "{:?}",
+        sim.state.sharing.message
+    );
+    assert!(sim.downloads.is_empty());
 }
 
 #[test]

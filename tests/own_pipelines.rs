@@ -572,7 +572,7 @@ fn a_link_opened_at_page_load_wins_over_the_draft_which_stays_one_undo_away() {
 fn import_and_export_of_the_pipeline_json_file() {
     let mut sim = Sim::example("stateful-word-count");
     sim.act(Action::Export);
-    let Some(PageEffect::Download { file, text }) = sim.page.last().cloned() else {
+    let Some((file, text)) = sim.downloads.last().cloned() else {
         panic!("no download: {:?}", sim.page);
     };
     assert_eq!(file, "stateful-word-count-with-a-timeout.json");

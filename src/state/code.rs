@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use dstream_engine::{InputLog, PipelineSpec, SpecError};
 
-use super::{Action, Effect, Input, Lookup, State, Worker};
+use super::{Action, Effect, Input, Lookup, Saver, State, Worker};
 use crate::protocol::{Code, CodeLanguage, CodeNote, ImportedCode, Reply, Request};
 
 /// What the code view and the paste box ask for.
@@ -118,6 +118,7 @@ impl State {
                     fx.push(Effect::Download {
                         file_name: code.file_name.clone(),
                         text: code.text.clone(),
+                        from: Saver::CodeView,
                     });
                 }
             }

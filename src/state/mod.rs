@@ -56,8 +56,22 @@ pub enum Effect {
     Page(PageEffect),
     /// Put this text on the clipboard; the answer comes back as `CodeAction::Copied`.
     Clipboard(String),
-    /// Save this text as a file of that name (a Blob link).
-    Download { file_name: String, text: String },
+    /// Save this text as a file of that name (a Blob link); a refusal comes back as
+    /// `Action::DownloadFailed` for the part of the page that asked.
+    Download {
+        file_name: String,
+        text: String,
+        from: Saver,
+    },
+}
+
+/// Which button asked for a download: where its failure is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saver {
+    /// The code view's Download (the program).
+    CodeView,
+    /// The toolbar's Export (the pipeline JSON).
+    PipelineFile,
 }
 
 /// What the page does in the browser for the reducer.
@@ -66,8 +80,6 @@ pub enum PageEffect {
     /// Makes the page's address with this fragment, tries the clipboard, and answers
     /// `Action::Shared`.
     CopyLink(String),
-    /// Offers `text` as a file to save.
-    Download { file: String, text: String },
     /// Takes the fragment off the address (a link was opened: a reload shows the draft).
     ClearFragment,
 }
@@ -190,6 +202,11 @@ pub enum Action {
         text: Result<String, String>,
     },
     Export,
+    /// The browser would not save a file the page offered (`Effect::Download`).
+    DownloadFailed {
+        from: Saver,
+        message: String,
+    },
     FastForward(FastForward),
     /// The state lane's batch clicked: the state before and after it (`None`: closed).
     InspectState(Option<(String, u64)>),
@@ -513,6 +530,10 @@ impl State {
             Action::OpenLink(fragment) => self.open_link(&fragment, fx),
             Action::Import { file, text } => self.import(file, text, fx),
             Action::Export => self.export(fx),
+            Action::DownloadFailed { from, message } => match from {
+                Saver::CodeView => self.code.copy_status = Some(Err(message)),
+                Saver::PipelineFile => self.sharing.message = Some(Status::Error(message)),
+            },
             Action::FastForward(ff) => self.fast_forward(ff, fx),
             Action::InspectState(at) => self.inspected = at,
         }

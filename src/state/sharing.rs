@@ -6,7 +6,7 @@
 use dstream_engine::{InputLog, SpecError};
 
 use super::document::{How, Load};
-use super::{Effect, PageEffect, State, Status};
+use super::{Effect, PageEffect, Saver, State, Status};
 use crate::examples;
 use crate::protocol::Request;
 use crate::share::{self, OpenError, Shared};
@@ -117,10 +117,11 @@ impl State {
         self.sharing.message = Some(Status::Info(format!(
             "Exported {file}: the pipeline JSON (pipeline-spec.md). `replay {file}` runs it natively, `replay --export scala {file}` prints it as a Spark program."
         )));
-        fx.push(Effect::Page(PageEffect::Download {
-            file,
+        fx.push(Effect::Download {
+            file_name: file,
             text: self.spec.to_json(),
-        }));
+            from: Saver::PipelineFile,
+        });
     }
 
     fn refuse(&mut self, source: &Source, e: &OpenError) {
