@@ -890,3 +890,24 @@ fn deep_nesting_is_an_error_on_a_small_stack() {
         .unwrap();
     handle.join().expect("no stack overflow");
 }
+
+#[test]
+fn a_top_by_a_pair_lambda_comes_back_as_typed() {
+    // `_ + _` on a pair is a function of its two halves: Scala needs `{ case (a, b) => … }`
+    // inside `Ordering.by`, and the typed text comes back from the exporter's comment.
+    let spec = PipelineSpec::from_json(
+        r#"{"version": 1, "batch_interval_ms": 500, "nodes": [
+          {"id": "pairs", "op": "queueStream", "batches": [[["a", 1], ["b", 2]], [["a", -1]]]},
+          {"id": "best", "op": "foreachRDD", "inputs": ["pairs"], "action": "top", "n": 1, "fn": "_ + _"}
+        ]}"#,
+    )
+    .expect("pipeline");
+    let code = export(&spec, Language::Scala, &ExportOptions::default()).expect("exports");
+    let back = imported(&code.text);
+    assert_eq!(
+        node(&back.spec, "best").field("fn"),
+        Some(&json!("_ + _")),
+        "{}",
+        code.text
+    );
+}

@@ -82,7 +82,8 @@ struct Piece {
 pub(crate) struct Lambda {
     pub text: String,
     pieces: Vec<Piece>,
-    /// The program's own tokens of the function (to compare with an exporter's text).
+    /// The program's own tokens of the function, all of them (to compare with the text an
+    /// exporter writes for a typed lambda).
     pub code: Vec<Tok>,
     pub line: usize,
     pub col: usize,
@@ -530,7 +531,12 @@ pub(crate) fn from_expr(
         },
         _ => w.tokens(e.span),
     }
-    Ok(finish(w, e.span.lo))
+    let mut l = finish(w, e.span.lo);
+    // All of the function's tokens, the `{ case` that the text rewrites included.
+    l.code = (e.span.lo..e.span.hi.min(p.toks.len()))
+        .map(|k| p.at(k).kind.clone())
+        .collect();
+    Ok(l)
 }
 
 /// A `def f(a: A, b: B) = body` as `(a: A, b: B) => body`.
