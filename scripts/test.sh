@@ -16,6 +16,9 @@ set -uo pipefail
 
 SETUP_BROWSER=1 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
+# A clean clone builds everything once: incremental caches would only take disk (1.1 GB).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 LOGS="$ROOT/target/test-logs"
 mkdir -p "$LOGS"
 CONFORMANCE_DIR="${DSTREAM_CONFORMANCE_DIR:-$ROOT/../shared/conformance}"
