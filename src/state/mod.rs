@@ -9,7 +9,9 @@ mod edits;
 mod fast_forward;
 mod fault_lab;
 mod input;
+mod lesson;
 mod library;
+mod measure;
 mod run;
 mod sharing;
 mod views;
@@ -26,7 +28,9 @@ pub use document::{dag_key, new_pipeline, Choice, Document, How, Load, ReloadCho
 pub use fast_forward::FastForward;
 pub use fault_lab::{Lab, LabAction, LabSetting};
 pub use input::{lines, Input};
+pub use lesson::{LessonAction, Lessons, OpenLesson, Stage, Verdict};
 pub use library::{Library, LibraryAction};
+pub use measure::{Explained, Truth};
 pub use run::{Phase, Run, Timing};
 pub use sharing::{file_name, Pending, Sharing, Source};
 pub use views::*;
@@ -195,6 +199,8 @@ pub enum Action {
     InspectState(Option<(String, u64)>),
     /// The code view and the paste box.
     Code(CodeAction),
+    /// The Learn path.
+    Lesson(LessonAction),
 }
 
 /// Everything the page shows, in one plain value.
@@ -231,6 +237,8 @@ pub struct State {
     pub inspected: Option<(String, u64)>,
     /// The pipeline as a Spark program, and the paste box.
     pub code: CodeView,
+    /// The Learn path: its progress and the lesson being taken.
+    pub lessons: Lessons,
     /// Requests waiting for the worker to be ready, in order.
     unsent: Rc<Vec<Request>>,
 }
@@ -282,6 +290,7 @@ impl State {
             sharing: Sharing::default(),
             inspected: None,
             code: CodeView::default(),
+            lessons: Lessons::default(),
             unsent: Rc::default(),
         };
         s.select_first_window();
@@ -293,6 +302,7 @@ impl State {
         let mut next = self.clone();
         let mut fx = Vec::new();
         next.apply(action, &mut fx);
+        next.advance_lesson(&mut fx);
         next.refresh_code(&mut fx);
         let timer = |s: &State| {
             s.playing
@@ -315,6 +325,7 @@ impl State {
                 self.doc.load = Load::Reading;
                 fx.push(Effect::Store(StorageRequest::LoadDraft));
                 fx.push(Effect::Store(StorageRequest::ListSaved));
+                fx.push(Effect::Store(StorageRequest::LoadLessons));
                 self.run.phase = Phase::Recovering;
             }
             Action::Checkpoint(CheckpointAction::SetEnabled(on)) => {
@@ -445,6 +456,9 @@ impl State {
                 }
             }
             Action::Worker(e) => self.on_worker(e, fx),
+            Action::Stored(
+                r @ (StorageReply::LessonsLoaded(_) | StorageReply::LessonsSaved(_)),
+            ) => self.lessons_stored(r),
             Action::Stored(StorageReply::DraftLoaded(found)) => self.draft_loaded(found, fx),
             Action::Stored(StorageReply::DraftSaved(result)) => {
                 self.doc.draft_error = result.err().map(|e| {
@@ -510,7 +524,11 @@ impl State {
             Action::Share => self.share(fx),
             Action::CloseShareBar => self.close_share_bar(),
             Action::Shared { url, copied } => self.shared(url, copied),
-            Action::OpenLink(fragment) => self.open_link(&fragment, fx),
+            Action::OpenLink(fragment) => match crate::lessons::from_fragment(&fragment) {
+                Some(slug) => self.on_lesson(LessonAction::Open(slug.into()), fx),
+                None => self.open_link(&fragment, fx),
+            },
+            Action::Lesson(a) => self.on_lesson(a, fx),
             Action::Import { file, text } => self.import(file, text, fx),
             Action::Export => self.export(fx),
             Action::FastForward(ff) => self.fast_forward(ff, fx),
