@@ -12,6 +12,8 @@ pub mod gallery;
 pub mod json_field;
 pub mod lambda_field;
 pub mod layout;
+pub mod learn;
+pub mod lesson_panel;
 pub mod library;
 pub mod metric_chart;
 pub mod metrics;

@@ -1,5 +1,6 @@
-//! The playground page: the header with the pipeline's toolbar; the palette, the gallery and
-//! My pipelines on the left; transport, the pipeline's card, DAG, time axis and node panels in
+//! The playground page: the header with the pipeline's toolbar; the Learn path, the palette,
+//! the gallery and My pipelines on the left; the lesson being taken above the rest, the part
+//! of the page its step points at outlined; transport, the pipeline's card, DAG, time axis and node panels in
 //! the middle; sources, the node editor and the fault lab on the right; metrics below. At
 //! 1280×720 and up the palette, the sources and the controls are on the first screen, and
 //! nothing scrolls inside a panel. It owns the store (`use_playground`) and hands each child
@@ -19,6 +20,8 @@ use crate::ui::dag::Dag;
 use crate::ui::error_list::ErrorList;
 use crate::ui::fault_lab::FaultLabPanel;
 use crate::ui::gallery::Gallery;
+use crate::ui::learn::Learn;
+use crate::ui::lesson_panel::LessonPanel;
 use crate::ui::library::Library;
 use crate::ui::metrics::Metrics;
 use crate::ui::node_editor::NodeEditor;
@@ -68,6 +71,14 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
     let graph = use_node_ref();
     let dag_overflows = use_overflow(graph.clone(), ".dag-scroll");
     let cb = || on_action.clone();
+    // The part of the page the lesson's step points at.
+    let focus = props::focus(&s);
+    let lit = |part: &str| {
+        focus
+            .as_ref()
+            .is_some_and(|(p, _)| *p == part)
+            .then_some("lesson-focus")
+    };
     let panels = s
         .spec
         .nodes
@@ -85,17 +96,24 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
             </header>
             <div class="playground">
                 <aside class="left">
+                    <Learn ..props::learn(&s, cb()) />
                     <Palette on_action={on_action.clone()} />
                     <Gallery current={s.example.clone()} on_action={on_action.clone()} />
                     <Library ..props::library(&s, cb()) />
                 </aside>
                 <main class="center">
                     <Controls ..props::controls(&s, cb()) />
+                    if let Some(p) = props::lesson_panel(&s, cb()) {
+                        <LessonPanel ..p />
+                    }
                     if let Some(p) = props::reload_choice(&s, cb()) {
                         <ReloadChoiceDialog ..p />
                     }
-                    <Story ..props::story(&s, cb()) />
-                    <section class="card graph" ref={graph}>
+                    // A lesson's card tells its story instead.
+                    if s.lessons.open.is_none() {
+                        <Story ..props::story(&s, cb()) />
+                    }
+                    <section class={classes!("card", "graph", lit("dag"))} ref={graph}>
                         <h2>
                             { "Pipeline" }
                             <span class="muted small">{ " · edges show the record type each DStream carries" }</span>
@@ -106,7 +124,7 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                         <Dag ..props::dag(&s, cb()) />
                         <ErrorList ..props::error_list(&s, cb()) />
                     </section>
-                    <section class="card axis-card">
+                    <section class={classes!("card", "axis-card", lit("axis"), lit("checkpoints"))}>
                         <h2>{ "Time" }<span class="muted small">{ format!(" · batch interval {} · each column one batch, marbles a sample of its records", crate::ui::duration(s.spec.batch_interval_ms)) }</span></h2>
                         <Timeline ..props::timeline(&s, cb()) />
                         if let Some(p) = props::state_detail(&s, cb()) {
@@ -123,14 +141,14 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                         }
                     </section>
                     <CodeView ..props::code_view(&s, cb()) />
-                    <section class="node-panels">{ for panels }</section>
+                    <section class={classes!("node-panels", lit("output"))}>{ for panels }</section>
                     <Metrics ..props::metrics(&s) />
                 </main>
                 <aside class="right">
-                    <Sources ..props::sources(&s, cb()) />
+                    <div class={classes!(lit("sources"))}><Sources ..props::sources(&s, cb()) /></div>
                     <NodeEditor ..props::node_editor(&s, cb()) />
                     <PasteCode ..props::paste_code(&s, cb()) />
-                    <FaultLabPanel ..props::fault_lab(&s, cb()) />
+                    <div class={classes!(lit("lab"))}><FaultLabPanel ..props::fault_lab(&s, cb()) /></div>
                 </aside>
             </div>
         </>

@@ -1,0 +1,54 @@
+//! The Learn path: the lessons in order, each with how far the learner got; a click opens
+//! one where it was left.
+
+use yew::prelude::*;
+
+use crate::state::{Action, LessonAction};
+
+/// One lesson in the path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LearnItem {
+    pub slug: String,
+    pub title: String,
+    /// "3 steps", "step 2 of 5", "done".
+    pub progress: String,
+    pub done: bool,
+    /// It is the lesson being taken.
+    pub active: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LearnProps {
+    pub items: Vec<LearnItem>,
+    /// The progress could not be read or kept.
+    pub error: Option<String>,
+    pub on_action: Callback<Action>,
+}
+
+#[function_component]
+pub fn Learn(props: &LearnProps) -> Html {
+    html! {
+        <section class="card learn" aria-label="lessons" data-testid="learn">
+            <h2>{ "Learn" }<span class="muted small">{ " · predict, then see" }</span></h2>
+            <ol>
+                { for props.items.iter().map(|item| {
+                    let cb = props.on_action.clone();
+                    let slug = item.slug.clone();
+                    html! {
+                        <li>
+                            <button class={classes!("lesson-item", item.active.then_some("active"), item.done.then_some("done"))}
+                                data-testid={format!("lesson-{}", item.slug)}
+                                onclick={Callback::from(move |_: MouseEvent| cb.emit(Action::Lesson(LessonAction::Open(slug.clone()))))}>
+                                <span class="lesson-title">{ &item.title }</span>
+                                <span class="lesson-progress">{ &item.progress }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
+            if let Some(e) = &props.error {
+                <p class="error small" role="alert">{ e }</p>
+            }
+        </section>
+    }
+}
