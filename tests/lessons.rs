@@ -316,3 +316,80 @@ fn opening_an_example_leaves_the_lesson() {
     sim.act(Action::LoadExample("top-sellers".into()));
     assert!(sim.state.lessons.open.is_none());
 }
+
+// ---- presenter mode --------------------------------------------------------------------
+
+#[test]
+fn in_presenter_mode_the_caption_narrates_each_batch_from_the_engines_report() {
+    use dstream_playground::state::Present;
+    let mut sim = Sim::example("windowed-word-count");
+    sim.act(Action::Present(Present::Toggle));
+    assert!(sim.state.presenter);
+    assert!(sim
+        .state
+        .caption()
+        .starts_with("t = 0: nothing has run yet"));
+    for _ in 0..3 {
+        sim.act(Action::Present(Present::Forward { at_ms: 1.0 }));
+    }
+    assert_eq!(
+        sim.state.caption(),
+        "t = 3 s: batch #2, 1 record(s) in; counts, out do not fire (not a slide time)"
+    );
+    sim.act(Action::Present(Present::Forward { at_ms: 1.0 }));
+    assert_eq!(
+        sim.state.caption(),
+        "t = 4 s: batch #3, 0 record(s) in; counts fires; window covers #0-#3; +#2 +#3"
+    );
+    sim.act(Action::Present(Present::Toggle));
+    assert!(!sim.state.presenter);
+}
+
+#[test]
+fn the_presenters_back_key_rewinds_to_the_previous_snapshot() {
+    use dstream_playground::state::{CheckpointAction, Present};
+    let mut sim = Sim::example("windowed-word-count");
+    sim.act(Action::Checkpoint(CheckpointAction::SetInterval(Some(
+        2000,
+    ))));
+    sim.act(Action::Present(Present::Toggle));
+    for _ in 0..5 {
+        sim.act(Action::Present(Present::Forward { at_ms: 1.0 }));
+    }
+    assert_eq!(sim.state.clock(), (5, 5000));
+    sim.act(Action::Present(Present::Back));
+    assert_eq!(sim.state.clock(), (4, 4000), "back to checkpoint-4000");
+    assert_eq!(
+        sim.state.caption(),
+        "t = 4 s: a new context, restored from the checkpoint taken after batch #3. → runs batch #4 (t = 5 s)."
+    );
+    sim.act(Action::Present(Present::Back));
+    assert_eq!(sim.state.clock(), (2, 2000), "and to the one before");
+}
+
+#[test]
+fn in_presenter_mode_the_right_arrow_reveals_each_lessons_answer_then_moves_on() {
+    use dstream_playground::state::Present;
+    let mut sim = Sim::open(State::default());
+    sim.act(Action::Lesson(LessonAction::Open(
+        "window-and-slide".into(),
+    )));
+    sim.act(Action::Present(Present::Toggle));
+    let lesson = dstream_playground::lessons::find("window-and-slide").unwrap();
+    let q0 = lesson.steps[0].question.as_ref().unwrap();
+    assert_eq!(
+        sim.state.caption(),
+        format!("{} {}", lesson.steps[0].text, q0.prompt)
+    );
+    sim.act(Action::Present(Present::Forward { at_ms: 1.0 }));
+    assert_eq!(
+        sim.state.caption(),
+        format!(
+            "{}: no, at t = 1 s: counts not computed: this is not one of its slide times. {}",
+            q0.prompt, q0.why
+        )
+    );
+    sim.act(Action::Present(Present::Forward { at_ms: 1.0 }));
+    assert_eq!(step_of(&sim), 1);
+    assert_eq!(stage(&sim), Stage::Asking);
+}

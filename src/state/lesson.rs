@@ -31,6 +31,9 @@ pub enum LessonAction {
     Pick(usize),
     /// Checks the answer (or, for a step without a question, runs it): page time.
     Check { at_ms: f64 },
+    /// Runs the step without an answer and shows the engine's (presenter mode: the room
+    /// answers aloud).
+    Reveal { at_ms: f64 },
     /// The next step.
     Next,
 }
@@ -75,6 +78,8 @@ pub struct OpenLesson {
     pub choice: Option<usize>,
     /// Why the answer could not be read.
     pub answer_error: Option<String>,
+    /// The engine's answer to the step's question, once its ops ran.
+    pub revealed: Option<String>,
 }
 
 impl OpenLesson {
@@ -122,7 +127,8 @@ impl State {
                     o.answer_error = None;
                 }
             }
-            LessonAction::Check { at_ms } => self.check_answer(at_ms),
+            LessonAction::Check { at_ms } => self.check_answer(at_ms, false),
+            LessonAction::Reveal { at_ms } => self.check_answer(at_ms, true),
             LessonAction::Next => self.next_step(fx),
         }
     }
@@ -149,7 +155,7 @@ impl State {
         }
     }
 
-    fn check_answer(&mut self, at_ms: f64) {
+    fn check_answer(&mut self, at_ms: f64, reveal: bool) {
         let Some(o) = &mut self.lessons.open else {
             return;
         };
@@ -161,6 +167,7 @@ impl State {
         };
         let given = match &step.question {
             None => None,
+            Some(_) if reveal => None,
             Some(q) => match lessons::parse(q.kind, &q.choices, &o.text, o.choice) {
                 Ok(g) => Some(g),
                 Err(e) => {
@@ -185,6 +192,7 @@ impl State {
         o.text.clear();
         o.choice = None;
         o.answer_error = None;
+        o.revealed = None;
         let slug = o.lesson.slug.clone();
         let (step, len) = (o.step, o.lesson.steps.len());
         if step >= len {
@@ -313,6 +321,7 @@ impl State {
             text: String::new(),
             choice: None,
             answer_error: None,
+            revealed: None,
         });
     }
 
@@ -366,6 +375,7 @@ impl State {
                 self.look_at_step();
             }
             Stage::Running(given) => {
+                let revealed = question.as_ref().map(|q| self.measure(&q.measure).shown);
                 let verdict = match (given, question) {
                     (Some(g), Some(q)) => {
                         let t: Truth = self.measure(&q.measure);
@@ -388,6 +398,7 @@ impl State {
                 let right = verdict.as_ref().is_some_and(|v| v.right);
                 if let Some(o) = &mut self.lessons.open {
                     o.stage = Stage::Answered(verdict);
+                    o.revealed = revealed;
                 }
                 self.mark(&slug, fx, |m| {
                     m.step = step + 1;

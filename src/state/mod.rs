@@ -12,6 +12,7 @@ mod input;
 mod lesson;
 mod library;
 mod measure;
+mod presenter;
 mod run;
 mod sharing;
 mod views;
@@ -31,6 +32,7 @@ pub use input::{lines, Input};
 pub use lesson::{LessonAction, Lessons, OpenLesson, Stage, Verdict};
 pub use library::{Library, LibraryAction};
 pub use measure::{Explained, Truth};
+pub use presenter::Present;
 pub use run::{Phase, Run, Timing};
 pub use sharing::{file_name, Pending, Sharing, Source};
 pub use views::*;
@@ -201,6 +203,8 @@ pub enum Action {
     Code(CodeAction),
     /// The Learn path.
     Lesson(LessonAction),
+    /// Presenter mode and its keys.
+    Present(Present),
 }
 
 /// Everything the page shows, in one plain value.
@@ -239,6 +243,8 @@ pub struct State {
     pub code: CodeView,
     /// The Learn path: its progress and the lesson being taken.
     pub lessons: Lessons,
+    /// Presenter mode: the caption, the DAG and the time axis alone, for a projector.
+    pub presenter: bool,
     /// Requests waiting for the worker to be ready, in order.
     unsent: Rc<Vec<Request>>,
 }
@@ -291,6 +297,7 @@ impl State {
             inspected: None,
             code: CodeView::default(),
             lessons: Lessons::default(),
+            presenter: false,
             unsent: Rc::default(),
         };
         s.select_first_window();
@@ -529,6 +536,7 @@ impl State {
                 None => self.open_link(&fragment, fx),
             },
             Action::Lesson(a) => self.on_lesson(a, fx),
+            Action::Present(p) => self.present(p, fx),
             Action::Import { file, text } => self.import(file, text, fx),
             Action::Export => self.export(fx),
             Action::FastForward(ff) => self.fast_forward(ff, fx),

@@ -10,7 +10,7 @@ use crate::state::{Action, LessonAction};
 pub struct LearnItem {
     pub slug: String,
     pub title: String,
-    /// "3 steps", "step 2 of 5", "done".
+    /// "3 steps", "at 2/5" (where it resumes), "done 3/4" (answers right of those asked).
     pub progress: String,
     pub done: bool,
     /// It is the lesson being taken.
@@ -37,7 +37,7 @@ pub fn Learn(props: &LearnProps) -> Html {
                     html! {
                         <li>
                             <button class={classes!("lesson-item", item.active.then_some("active"), item.done.then_some("done"))}
-                                data-testid={format!("lesson-{}", item.slug)}
+                                data-testid={format!("lesson-{}", item.slug)} title={item.title.clone()}
                                 onclick={Callback::from(move |_: MouseEvent| cb.emit(Action::Lesson(LessonAction::Open(slug.clone()))))}>
                                 <span class="lesson-title">{ &item.title }</span>
                                 <span class="lesson-progress">{ &item.progress }</span>

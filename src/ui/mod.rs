@@ -23,6 +23,7 @@ pub mod palette;
 pub mod paste_code;
 pub mod pipeline_bar;
 pub mod playground;
+pub mod presenter;
 pub mod props;
 pub mod reload_choice;
 pub mod sources;

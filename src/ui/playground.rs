@@ -1,7 +1,8 @@
-//! The playground page: the header with the pipeline's toolbar; the Learn path, the palette,
-//! the gallery and My pipelines on the left; the lesson being taken above the rest, the part
-//! of the page its step points at outlined; transport, the pipeline's card, DAG, time axis and node panels in
-//! the middle; sources, the node editor and the fault lab on the right; metrics below. At
+//! The playground page: the header with the pipeline's toolbar and the presenter switch; the
+//! Learn path, the palette, the gallery and My pipelines on the left; transport, the lesson
+//! being taken (the part of the page its step points at outlined), the pipeline's card, DAG,
+//! time axis and node panels in the middle; sources, the node editor and the fault lab on the
+//! right; metrics below. In presenter mode, only `ui::presenter`'s screen. At
 //! 1280×720 and up the palette, the sources and the controls are on the first screen, and
 //! nothing scrolls inside a panel. It owns the store (`use_playground`) and hands each child
 //! what it renders (`props.rs`).
@@ -12,7 +13,7 @@ use crate::clock::now_ms;
 use crate::effects::{connect_worker, Connect};
 use crate::hooks::use_shortcuts::Shortcut;
 use crate::hooks::{use_overflow, use_playground, use_shortcuts};
-use crate::state::Action;
+use crate::state::{Action, Present};
 use crate::ui::checkpoint_bar::CheckpointBar;
 use crate::ui::code_view::CodeView;
 use crate::ui::controls::Controls;
@@ -29,6 +30,7 @@ use crate::ui::node_panel::NodePanel;
 use crate::ui::palette::Palette;
 use crate::ui::paste_code::PasteCode;
 use crate::ui::pipeline_bar::PipelineBar;
+use crate::ui::presenter::Presenter;
 use crate::ui::props;
 use crate::ui::reload_choice::ReloadChoiceDialog;
 use crate::ui::sources::Sources;
@@ -55,8 +57,12 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
     let (s, on_action) = use_playground(props.connect);
     {
         let d = on_action.clone();
+        let presenting = s.presenter;
         use_shortcuts(Callback::from(move |k: Shortcut| match k {
             Shortcut::TogglePlay => d.emit(Action::TogglePlay),
+            Shortcut::Step if presenting => {
+                d.emit(Action::Present(Present::Forward { at_ms: now_ms() }))
+            }
             Shortcut::Step => {
                 let now = now_ms();
                 d.emit(Action::Tick {
@@ -64,6 +70,9 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                     fired_ms: now,
                 })
             }
+            Shortcut::Back if presenting => d.emit(Action::Present(Present::Back)),
+            Shortcut::Escape if presenting => d.emit(Action::Present(Present::Toggle)),
+            Shortcut::Back | Shortcut::Escape => {}
             Shortcut::Undo => d.emit(Action::Undo),
             Shortcut::Redo => d.emit(Action::Redo),
         }));
@@ -85,6 +94,24 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
         .iter()
         .filter_map(|n| props::node_panel(&s, &n.id, cb()).map(|p| (n.id.clone(), p)))
         .map(|(id, p)| html! { <NodePanel key={id} ..p /> });
+    if s.presenter {
+        let title = s
+            .lessons
+            .open
+            .as_ref()
+            .map(|o| o.lesson.title.clone())
+            .or_else(|| s.spec.name.clone())
+            .unwrap_or_default();
+        return html! {
+            <Presenter caption={s.caption()} {title}
+                dag={html! { <Dag ..props::dag(&s, cb()) /> }}
+                axis={html! { <Timeline ..props::timeline(&s, cb()) /> }} />
+        };
+    }
+    let on_present = {
+        let d = on_action.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Action::Present(Present::Toggle)))
+    };
     html! {
         <>
             <header class="masthead">
@@ -93,6 +120,9 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                     <p class="tagline">{ "Spark Streaming's micro-batch model, running in your browser." }</p>
                 </div>
                 <PipelineBar ..props::pipeline_bar(&s, cb()) />
+                <button class="btn small present-switch" data-testid="presenter" role="switch" aria-checked="false"
+                    title="Presenter mode: caption, DAG and time axis in large type; → next, space play/pause, ← back, Esc leaves"
+                    onclick={on_present}>{ "Present" }</button>
             </header>
             <div class="playground">
                 <aside class="left">

@@ -305,10 +305,8 @@ pub fn learn(s: &State, on_action: Callback<Action>) -> crate::ui::learn::LearnP
             let mark = s.lessons.progress.lessons.get(&l.slug);
             let steps = l.steps.len();
             let progress = match mark {
-                Some(m) if m.step > 0 && m.step < steps => {
-                    format!("resume at step {} of {steps}", m.step + 1)
-                }
-                Some(m) if m.done => format!("done · {} of {} right", m.right, m.asked),
+                Some(m) if m.step > 0 && m.step < steps => format!("at {}/{steps}", m.step + 1),
+                Some(m) if m.done => format!("done {}/{}", m.right, m.asked),
                 _ => format!("{steps} steps"),
             };
             crate::ui::learn::LearnItem {
