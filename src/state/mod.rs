@@ -6,6 +6,7 @@ mod checkpoints;
 mod code;
 mod document;
 mod edits;
+mod embed;
 mod fast_forward;
 mod fault_lab;
 mod input;
@@ -205,6 +206,8 @@ pub enum Action {
     Lesson(LessonAction),
     /// Presenter mode and its keys.
     Present(Present),
+    /// The page opened with `?embed` (instead of `Mounted`), with its fragment.
+    Embed(Option<String>),
 }
 
 /// Everything the page shows, in one plain value.
@@ -245,6 +248,10 @@ pub struct State {
     pub lessons: Lessons,
     /// Presenter mode: the caption, the DAG and the time axis alone, for a projector.
     pub presenter: bool,
+    /// Embed mode (`?embed`): compact, and no storage at all.
+    pub embedded: bool,
+    /// The fragment the embed was opened with.
+    pub embed_fragment: Option<String>,
     /// Requests waiting for the worker to be ready, in order.
     unsent: Rc<Vec<Request>>,
 }
@@ -298,6 +305,8 @@ impl State {
             code: CodeView::default(),
             lessons: Lessons::default(),
             presenter: false,
+            embedded: false,
+            embed_fragment: None,
             unsent: Rc::default(),
         };
         s.select_first_window();
@@ -322,6 +331,7 @@ impl State {
         if next.doc.load != Load::Reading && next.draft() != self.draft() {
             fx.push(Effect::Store(StorageRequest::SaveDraft(next.draft())));
         }
+        next.embed_filter(&mut fx);
         (next, fx)
     }
 
@@ -537,6 +547,7 @@ impl State {
             },
             Action::Lesson(a) => self.on_lesson(a, fx),
             Action::Present(p) => self.present(p, fx),
+            Action::Embed(fragment) => self.embed(fragment, fx),
             Action::Import { file, text } => self.import(file, text, fx),
             Action::Export => self.export(fx),
             Action::FastForward(ff) => self.fast_forward(ff, fx),

@@ -108,6 +108,28 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                 axis={html! { <Timeline ..props::timeline(&s, cb()) /> }} />
         };
     }
+    if s.embedded {
+        let outputs = s
+            .spec
+            .nodes
+            .iter()
+            .filter(|n| n.op == "print" || n.op == "foreachRDD")
+            .filter_map(|n| props::node_panel(&s, &n.id, cb()).map(|p| (n.id.clone(), p)))
+            .map(|(id, p)| html! { <NodePanel key={id} ..p /> });
+        return html! {
+            <div class="embed" data-testid="embed">
+                <header class="embed-head">
+                    <h1>{ s.spec.name.clone().unwrap_or_else(|| "Pipeline".into()) }</h1>
+                    <a class="btn small" data-testid="open-in-playground" href={s.open_in_playground()}
+                        target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
+                </header>
+                <Controls ..props::controls(&s, cb()) />
+                <section class="card graph"><Dag ..props::dag(&s, cb()) /><ErrorList ..props::error_list(&s, cb()) /></section>
+                <section class="card axis-card"><Timeline ..props::timeline(&s, cb()) /></section>
+                <section class="node-panels">{ for outputs }</section>
+            </div>
+        };
+    }
     let on_present = {
         let d = on_action.clone();
         Callback::from(move |_: MouseEvent| d.emit(Action::Present(Present::Toggle)))
