@@ -98,6 +98,25 @@ test('window and slide, answered right from the page (one wrong first)', async (
 test('micro-batches, answered right; the lesson opens by link after a reload', async () => {
   const { page } = pg;
   await takeLesson(page, 'micro-batches', ['3', '2', '0', '1'], 'lesson-micro');
+  // The progress is in IndexedDB before the page goes away.
+  await page.waitForFunction(
+    () =>
+      new Promise((ok) => {
+        const open = indexedDB.open('dstream-playground');
+        open.onsuccess = () => {
+          const get = open.result.transaction('pipelines').objectStore('pipelines').get('lessons');
+          get.onsuccess = () => {
+            const p = get.result ? JSON.parse(get.result) : {};
+            open.result.close();
+            ok(p.lessons?.['micro-batches']?.done === true);
+          };
+          get.onerror = () => ok(false);
+        };
+        open.onerror = () => ok(false);
+      }),
+    null,
+    { timeout: 20000 },
+  );
   await page.goto(`${pg.server.url}#lesson=state`);
   await page.reload();
   await page.locator('[data-testid=lesson]').waitFor({ timeout: 20000 });
