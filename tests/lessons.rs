@@ -177,8 +177,12 @@ fn take(lesson: &Lesson, pass: Pass) -> (Sim, Vec<Value>) {
             }
             Pass::Wrong(_) => {
                 assert!(!v.right, "{} step {i}: {v:?}", lesson.slug);
-                // A refusal at ssc.start() is explained by its message, not by batches.
-                if q.measure != Measure::Starts {
+                // A refusal at ssc.start() is explained by its message, a kill's loss by
+                // the lab's notes (its records were the next batch's), not by batches run.
+                if !matches!(
+                    q.measure,
+                    Measure::Starts | Measure::Lost | Measure::LostAny
+                ) {
                     assert!(
                         !v.explain.is_empty(),
                         "{} step {i}: no batches",

@@ -305,6 +305,9 @@ impl State {
             pipeline: pipeline_key(&spec),
         }));
         self.open_fresh(spec, None, InputLog::default(), fx);
+        self.checkpoints.status = Some(super::Status::Info(
+            "The lesson runs in a new context: no checkpoint yet.".into(),
+        ));
         let ops = expand(
             &lesson.steps[..step]
                 .iter()

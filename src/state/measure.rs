@@ -204,12 +204,17 @@ impl State {
                     so_far,
                 )
             }
+            // Explained by the planner's message, not by batches.
             Measure::Starts => match self.spec_errors.first() {
-                None => truth(json!(true), "yes: ssc.start() accepts it".into(), here),
+                None => truth(
+                    json!(true),
+                    "yes: ssc.start() accepts it".into(),
+                    Vec::new(),
+                ),
                 Some(e) => truth(
                     json!(false),
                     format!("no: ssc.start() refuses it: {}", e.message),
-                    here,
+                    Vec::new(),
                 ),
             },
             Measure::Lost | Measure::LostAny => {
@@ -219,10 +224,11 @@ impl State {
                     _ => json!(lost > 0),
                 };
                 let notes = lab.map(|r| r.notes.join(" ")).unwrap_or_default();
+                // Explained by the lab's notes: the records were the next batch's.
                 truth(
                     value,
                     format!("the kill lost {lost} record(s). {notes}"),
-                    here,
+                    Vec::new(),
                 )
             }
             Measure::Replayed => {

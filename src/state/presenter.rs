@@ -64,7 +64,9 @@ impl State {
                     }
                 }
                 Stage::Answered(_) => match (&o.revealed, step.and_then(|s| s.question.as_ref())) {
-                    (Some(truth), Some(q)) => format!("{}: {truth}. {}", q.prompt, q.why),
+                    (Some(truth), Some(q)) => {
+                        format!("{}: {}. {}", q.prompt, truth.trim_end_matches('.'), q.why)
+                    }
                     _ => self.batch_caption(),
                 },
             };

@@ -1,5 +1,5 @@
 //! The Learn path: the lessons in order, each with how far the learner got; a click opens
-//! one where it was left.
+//! one where it was left. Its header holds the presenter mode switch.
 
 use yew::prelude::*;
 
@@ -23,13 +23,20 @@ pub struct LearnProps {
     /// The progress could not be read or kept.
     pub error: Option<String>,
     pub on_action: Callback<Action>,
+    /// The presenter mode switch.
+    pub on_present: Callback<MouseEvent>,
 }
 
 #[function_component]
 pub fn Learn(props: &LearnProps) -> Html {
     html! {
         <section class="card learn" aria-label="lessons" data-testid="learn">
-            <h2>{ "Learn" }<span class="muted small">{ " · predict, then see" }</span></h2>
+            <div class="learn-head">
+                <h2>{ "Learn" }<span class="muted small">{ " · predict, then see" }</span></h2>
+                <button class="btn small" data-testid="presenter" role="switch" aria-checked="false"
+                    title="Presenter mode, for a projector: the caption, the DAG and the time axis in large type; → next, space play/pause, ← back, Esc leaves"
+                    onclick={props.on_present.clone()}>{ "Present" }</button>
+            </div>
             <ol>
                 { for props.items.iter().map(|item| {
                     let cb = props.on_action.clone();

@@ -120,7 +120,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                 <p class="verdict-head">
                     { if v.right { "Right. " } else { "Not quite. " } }
                     <span class="muted">{ format!("You said {}; ", v.given) }</span>
-                    <span data-testid="verdict-truth">{ format!("the engine: {}.", v.truth) }</span>
+                    <span data-testid="verdict-truth">{ format!("the engine: {}.", v.truth.trim_end_matches('.')) }</span>
                 </p>
                 <p class="verdict-why">{ &v.why }</p>
                 if !v.explain.is_empty() {

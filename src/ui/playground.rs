@@ -1,5 +1,5 @@
-//! The playground page: the header with the pipeline's toolbar and the presenter switch; the
-//! Learn path, the palette, the gallery and My pipelines on the left; transport, the lesson
+//! The playground page: the header with the pipeline's toolbar; the Learn path (with the
+//! presenter switch), the palette, the gallery and My pipelines on the left; transport, the lesson
 //! being taken (the part of the page its step points at outlined), the pipeline's card, DAG,
 //! time axis and node panels in the middle; sources, the node editor and the fault lab on the
 //! right; metrics below. In presenter mode, only `ui::presenter`'s screen. At
@@ -130,10 +130,6 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
             </div>
         };
     }
-    let on_present = {
-        let d = on_action.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::Present(Present::Toggle)))
-    };
     html! {
         <>
             <header class="masthead">
@@ -142,9 +138,6 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                     <p class="tagline">{ "Spark Streaming's micro-batch model, running in your browser." }</p>
                 </div>
                 <PipelineBar ..props::pipeline_bar(&s, cb()) />
-                <button class="btn small present-switch" data-testid="presenter" role="switch" aria-checked="false"
-                    title="Presenter mode: caption, DAG and time axis in large type; → next, space play/pause, ← back, Esc leaves"
-                    onclick={on_present}>{ "Present" }</button>
             </header>
             <div class="playground">
                 <aside class="left">

@@ -318,10 +318,14 @@ pub fn learn(s: &State, on_action: Callback<Action>) -> crate::ui::learn::LearnP
             }
         })
         .collect();
+    let toggle = on_action.clone();
     crate::ui::learn::LearnProps {
         items,
         error: s.lessons.error.clone(),
         on_action,
+        on_present: Callback::from(move |_| {
+            toggle.emit(Action::Present(crate::state::Present::Toggle))
+        }),
     }
 }
 
