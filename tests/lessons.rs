@@ -397,3 +397,25 @@ fn in_presenter_mode_the_right_arrow_reveals_each_lessons_answer_then_moves_on()
     assert_eq!(step_of(&sim), 1);
     assert_eq!(stage(&sim), Stage::Asking);
 }
+
+#[test]
+fn during_a_lesson_step_and_play_wait_for_the_answer() {
+    let mut sim = Sim::open(State::default());
+    sim.act(Action::Lesson(LessonAction::Open("micro-batches".into())));
+    sim.step();
+    sim.act(Action::Play);
+    assert_eq!(sim.state.clock(), (0, 0), "no batch before the answer");
+    assert!(!sim.state.playing);
+    assert!(sim
+        .state
+        .run
+        .notice
+        .as_deref()
+        .is_some_and(|n| n.contains("answer")));
+    give(&mut sim, ("3".into(), None));
+    assert_eq!(sim.state.clock(), (1, 1000));
+    assert_eq!(sim.state.run.notice, None);
+    sim.act(Action::Lesson(LessonAction::Leave));
+    sim.step();
+    assert_eq!(sim.state.clock(), (2, 2000), "free again once left");
+}

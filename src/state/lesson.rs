@@ -16,6 +16,9 @@ use super::{Action, CheckpointAction, Effect, LabAction, LabSetting, Load, Phase
 use crate::lessons::{self, answer, Given, Kill, Lesson, Mode, Op, Step};
 use crate::storage::{LessonProgress, StorageReply, StorageRequest};
 
+/// What the page says when the learner steps or plays during a lesson.
+pub const HOLDS_THE_CLOCK: &str = "The lesson runs the batches: answer its question (or press Run it) to run the next one, or leave the lesson to step freely.";
+
 /// What the learner does in a lesson.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LessonAction {
@@ -178,6 +181,9 @@ impl State {
         };
         o.at_ms = at_ms;
         o.ops = expand(&step.ops).collect();
+        if self.run.notice.as_deref() == Some(HOLDS_THE_CLOCK) {
+            self.run.notice = None;
+        }
         o.stage = Stage::Running(given);
     }
 
@@ -233,6 +239,14 @@ impl State {
         if let Some(n) = node.filter(|n| self.node(n).is_some()) {
             self.selected = Some(n);
         }
+    }
+
+    /// A lesson is being taken: its steps, not the transport bar, run the batches.
+    pub(super) fn lesson_holds_the_clock(&self) -> bool {
+        self.lessons
+            .open
+            .as_ref()
+            .is_some_and(|o| o.stage != Stage::Done)
     }
 
     /// Whether the run has done all it was asked (no batch in flight or queued, no kill or

@@ -444,6 +444,13 @@ impl State {
             Action::Type { node, text } => {
                 self.input.drafts.insert(node, text);
             }
+            // A lesson's steps run its batches: a question is asked before its batch runs.
+            Action::Tick { .. } | Action::Play | Action::TogglePlay
+                if self.lesson_holds_the_clock() =>
+            {
+                self.playing = false;
+                self.run.notice = Some(lesson::HOLDS_THE_CLOCK.into());
+            }
             Action::Tick { due_ms, fired_ms } => self.tick(due_ms, fired_ms, fx),
             Action::Play => self.playing = self.runnable(),
             Action::Pause => {

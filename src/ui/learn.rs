@@ -32,7 +32,7 @@ pub fn Learn(props: &LearnProps) -> Html {
     html! {
         <section class="card learn" aria-label="lessons" data-testid="learn">
             <div class="learn-head">
-                <h2>{ "Learn" }<span class="muted small">{ " · predict, then see" }</span></h2>
+                <h2 title="Predict, then see: each step asks before its batch runs">{ "Learn" }</h2>
                 <button class="btn small" data-testid="presenter" role="switch" aria-checked="false"
                     title="Presenter mode, for a projector: the caption, the DAG and the time axis in large type; → next, space play/pause, ← back, Esc leaves"
                     onclick={props.on_present.clone()}>{ "Present" }</button>
