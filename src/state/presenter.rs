@@ -46,32 +46,39 @@ impl State {
         }
     }
 
-    /// The presenter's one caption.
+    /// The presenter's one caption: in a lesson the step's question (or text), then the
+    /// engine's answer; in free play what the last batch did.
     pub fn caption(&self) -> String {
         if let Some(o) = &self.lessons.open {
             let step = o.current();
-            let prompt = step
-                .and_then(|s| s.question.as_ref())
-                .map(|q| q.prompt.clone());
+            let question = step.and_then(|s| s.question.as_ref());
             return match &o.stage {
                 Stage::Done => format!("{}: every step done.", o.lesson.title),
                 Stage::Replaying | Stage::Running(_) => "…".into(),
-                Stage::Asking => {
-                    let text = step.map(|s| s.text.clone()).unwrap_or_default();
-                    match prompt {
-                        Some(p) => format!("{text} {p}"),
-                        None => text,
-                    }
-                }
-                Stage::Answered(_) => match (&o.revealed, step.and_then(|s| s.question.as_ref())) {
-                    (Some(truth), Some(q)) => {
-                        format!("{}: {}. {}", q.prompt, truth.trim_end_matches('.'), q.why)
-                    }
+                Stage::Asking => match question {
+                    Some(q) => q.prompt.clone(),
+                    None => step.map(|s| s.text.clone()).unwrap_or_default(),
+                },
+                Stage::Answered(_) => match (&o.revealed, question) {
+                    (Some(truth), Some(_)) => format!("{}.", truth.trim_end_matches('.')),
                     _ => self.batch_caption(),
                 },
             };
         }
         self.batch_caption()
+    }
+
+    /// The caption's smaller second line in a lesson: the step's text under its question,
+    /// why under the engine's answer.
+    pub fn caption_note(&self) -> Option<String> {
+        let o = self.lessons.open.as_ref()?;
+        let step = o.current()?;
+        let q = step.question.as_ref()?;
+        match &o.stage {
+            Stage::Asking => Some(step.text.clone()),
+            Stage::Answered(_) if o.revealed.is_some() => Some(q.why.clone()),
+            _ => None,
+        }
     }
 
     /// What the last batch did, from its report.

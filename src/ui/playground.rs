@@ -103,7 +103,7 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
             .or_else(|| s.spec.name.clone())
             .unwrap_or_default();
         return html! {
-            <Presenter caption={s.caption()} {title}
+            <Presenter caption={s.caption()} note={s.caption_note()} {title}
                 dag={html! { <Dag ..props::dag(&s, cb()) /> }}
                 axis={html! { <Timeline ..props::timeline(&s, cb()) /> }} />
         };

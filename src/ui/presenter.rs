@@ -7,6 +7,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct PresenterProps {
     pub caption: String,
+    /// A smaller second line (a lesson step's text, or why).
+    pub note: Option<String>,
     /// The lesson's title, or the pipeline's name.
     pub title: String,
     /// The DAG and the time axis, as the page renders them.
@@ -21,6 +23,9 @@ pub fn Presenter(props: &PresenterProps) -> Html {
             <header class="presenter-head">
                 <p class="presenter-title">{ &props.title }</p>
                 <p class="caption" data-testid="caption" aria-live="polite">{ &props.caption }</p>
+                if let Some(n) = &props.note {
+                    <p class="caption-note" data-testid="caption-note">{ n }</p>
+                }
             </header>
             <section class="presenter-dag">{ props.dag.clone() }</section>
             <section class="presenter-axis">{ props.axis.clone() }</section>

@@ -110,8 +110,10 @@ test('presenter mode in a lesson: the caption is the step, → reveals the engin
   await page.locator('[data-testid=answer-check]').waitFor({ timeout: 20000 });
   await page.click('[data-testid=presenter]');
   await waitCaption(page, /Will counts have an RDD at t = 1 s\?/);
+  assert.match(await page.locator('[data-testid=caption-note]').textContent(), /The slide is 2 s/);
   await page.keyboard.press('ArrowRight');
   await waitCaption(page, /no, at t = 1 s: counts not computed: this is not one of its slide times/);
+  assert.match(await page.locator('[data-testid=caption-note]').textContent(), /slide duration/);
   await page.screenshot({ path: join(RESULTS, 'presenter-lesson.png') });
   await page.keyboard.press('ArrowRight');
   await waitCaption(page, /Which batches does counts' window cover at t = 2 s\?/);
