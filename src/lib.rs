@@ -8,6 +8,7 @@ pub mod examples;
 pub mod hooks;
 pub mod host;
 pub mod host_code;
+pub mod lessons;
 pub mod protocol;
 pub mod share;
 pub mod sim;

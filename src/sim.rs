@@ -10,8 +10,8 @@ use crate::protocol::Request;
 use crate::state::{Action, Effect, PageEffect, State, WorkerEvent};
 use crate::storage::{
     check_rename, current, record_pipeline_write, record_write, renamed, snapshot_key, sort, touch,
-    CheckpointMeta, DraftRecord, LibraryChange, PipelineSlot, SavedPipeline, StorageReply,
-    StorageRequest, LEGACY_SESSION,
+    CheckpointMeta, DraftRecord, LessonProgress, LibraryChange, PipelineSlot, SavedPipeline,
+    StorageReply, StorageRequest, LEGACY_SESSION,
 };
 
 /// IndexedDB in memory: checkpoints with the same slot rules (`storage::slots`), the draft
@@ -25,6 +25,7 @@ pub struct MemoryStorage {
     pub refuse_writes: Option<String>,
     pub draft: Option<DraftRecord>,
     pub saved: Vec<SavedPipeline>,
+    pub lessons: LessonProgress,
 }
 
 impl MemoryStorage {
@@ -40,6 +41,16 @@ impl MemoryStorage {
     pub fn serve(&mut self, request: StorageRequest) -> StorageReply {
         match request {
             StorageRequest::LoadDraft => StorageReply::DraftLoaded(Ok(self.draft.clone())),
+            StorageRequest::LoadLessons => StorageReply::LessonsLoaded(Ok(self.lessons.clone())),
+            StorageRequest::SaveLessons(p) => {
+                StorageReply::LessonsSaved(match &self.refuse_writes {
+                    Some(why) => Err(why.clone()),
+                    None => {
+                        self.lessons = p;
+                        Ok(())
+                    }
+                })
+            }
             StorageRequest::SaveDraft(d) => StorageReply::DraftSaved(match &self.refuse_writes {
                 Some(why) => Err(why.clone()),
                 None => {

@@ -44,6 +44,14 @@ impl Store {
     }
 }
 
+/// Whether the address's query (`?embed`, `?a=1&embed=1`) asks for embed mode.
+pub fn embed_requested(search: &str) -> bool {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|p| p == "embed" || p.starts_with("embed="))
+}
+
 /// The playground's state and the callback every component dispatches to; `connect` opens
 /// the link to the engine (`effects::connect_worker` on the page).
 ///
@@ -67,15 +75,22 @@ pub fn use_playground(connect: Connect) -> (Rc<State>, Callback<Action>) {
         let dispatch = (*dispatch).clone();
         use_effect_with((), move |_| {
             *store.runner.borrow_mut() = Some(Runner::new(connect, dispatch.clone()));
-            dispatch.emit(Action::Mounted);
             // A share link in the address, now and whenever the address changes.
             let fragment = || {
                 web_sys::window()
                     .and_then(|w| w.location().hash().ok())
                     .filter(|h| !h.is_empty())
             };
-            if let Some(hash) = fragment() {
-                dispatch.emit(Action::OpenLink(hash));
+            let search = web_sys::window()
+                .and_then(|w| w.location().search().ok())
+                .unwrap_or_default();
+            if embed_requested(&search) {
+                dispatch.emit(Action::Embed(fragment()));
+            } else {
+                dispatch.emit(Action::Mounted);
+                if let Some(hash) = fragment() {
+                    dispatch.emit(Action::OpenLink(hash));
+                }
             }
             let on_hash = {
                 let dispatch = dispatch.clone();

@@ -1,6 +1,7 @@
 //! Keyboard shortcuts for the whole page: space plays or pauses, the right arrow runs one
-//! batch, Ctrl+Z undoes and Ctrl+Shift+Z (or Ctrl+Y) redoes an edit (⌘ on a Mac). Keys typed
-//! into a text field stay there (its own undo included).
+//! batch (in presenter mode: the next step), the left arrow goes back (presenter mode),
+//! Escape leaves presenter mode, Ctrl+Z undoes and Ctrl+Shift+Z (or Ctrl+Y) redoes an edit
+//! (⌘ on a Mac). Keys typed into a text field stay there (its own undo included).
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -11,6 +12,8 @@ use yew::prelude::*;
 pub enum Shortcut {
     TogglePlay,
     Step,
+    Back,
+    Escape,
     Undo,
     Redo,
 }
@@ -32,6 +35,8 @@ pub fn shortcut_for(key: &str, target_tag: &str, m: Modifiers) -> Option<Shortcu
     match (key, m.command, m.shift) {
         (" " | "Spacebar", false, _) => Some(Shortcut::TogglePlay),
         ("ArrowRight", false, _) => Some(Shortcut::Step),
+        ("ArrowLeft", false, _) => Some(Shortcut::Back),
+        ("Escape", false, _) => Some(Shortcut::Escape),
         ("z" | "Z", true, false) => Some(Shortcut::Undo),
         ("z" | "Z", true, true) | ("y" | "Y", true, false) => Some(Shortcut::Redo),
         _ => None,
@@ -103,6 +108,11 @@ mod tests {
         assert_eq!(shortcut_for(" ", "TEXTAREA", none), None);
         assert_eq!(shortcut_for("ArrowRight", "INPUT", none), None);
         assert_eq!(shortcut_for("a", "BODY", none), None);
+        assert_eq!(
+            shortcut_for("ArrowLeft", "BODY", none),
+            Some(Shortcut::Back)
+        );
+        assert_eq!(shortcut_for("ArrowLeft", "INPUT", none), None);
         assert_eq!(shortcut_for("z", "BODY", cmd), Some(Shortcut::Undo));
         assert_eq!(shortcut_for("Z", "BODY", cmd_shift), Some(Shortcut::Redo));
         assert_eq!(shortcut_for("y", "BODY", cmd), Some(Shortcut::Redo));

@@ -219,10 +219,13 @@ impl Checkpoints {
                 }
                 Next::Wait
             }
-            // The draft and My pipelines are the document's (`document.rs`, `library.rs`).
+            // The draft and My pipelines are the document's (`document.rs`, `library.rs`), the
+            // progress the lessons' (`lesson.rs`).
             StorageReply::DraftLoaded(_)
             | StorageReply::DraftSaved(_)
-            | StorageReply::Library { .. } => Next::Wait,
+            | StorageReply::Library { .. }
+            | StorageReply::LessonsLoaded(_)
+            | StorageReply::LessonsSaved(_) => Next::Wait,
             StorageReply::Dropped { result, .. } => {
                 if let Err(e) = result {
                     self.status = Some(Status::Error(format!(

@@ -6,10 +6,14 @@ mod checkpoints;
 mod code;
 mod document;
 mod edits;
+mod embed;
 mod fast_forward;
 mod fault_lab;
 mod input;
+mod lesson;
 mod library;
+mod measure;
+mod presenter;
 mod run;
 mod sharing;
 mod views;
@@ -26,7 +30,10 @@ pub use document::{dag_key, new_pipeline, Choice, Document, How, Load, ReloadCho
 pub use fast_forward::FastForward;
 pub use fault_lab::{Lab, LabAction, LabSetting};
 pub use input::{lines, Input};
+pub use lesson::{LessonAction, Lessons, OpenLesson, Stage, Verdict};
 pub use library::{Library, LibraryAction};
+pub use measure::{Explained, Truth};
+pub use presenter::Present;
 pub use run::{Phase, Run, Timing};
 pub use sharing::{file_name, Pending, Sharing, Source};
 pub use views::*;
@@ -212,6 +219,12 @@ pub enum Action {
     InspectState(Option<(String, u64)>),
     /// The code view and the paste box.
     Code(CodeAction),
+    /// The Learn path.
+    Lesson(LessonAction),
+    /// Presenter mode and its keys.
+    Present(Present),
+    /// The page opened with `?embed` (instead of `Mounted`), with its fragment.
+    Embed(Option<String>),
 }
 
 /// Everything the page shows, in one plain value.
@@ -248,6 +261,14 @@ pub struct State {
     pub inspected: Option<(String, u64)>,
     /// The pipeline as a Spark program, and the paste box.
     pub code: CodeView,
+    /// The Learn path: its progress and the lesson being taken.
+    pub lessons: Lessons,
+    /// Presenter mode: the caption, the DAG and the time axis alone, for a projector.
+    pub presenter: bool,
+    /// Embed mode (`?embed`): compact, and no storage at all.
+    pub embedded: bool,
+    /// The fragment the embed was opened with.
+    pub embed_fragment: Option<String>,
     /// Requests waiting for the worker to be ready, in order.
     unsent: Rc<Vec<Request>>,
 }
@@ -299,6 +320,10 @@ impl State {
             sharing: Sharing::default(),
             inspected: None,
             code: CodeView::default(),
+            lessons: Lessons::default(),
+            presenter: false,
+            embedded: false,
+            embed_fragment: None,
             unsent: Rc::default(),
         };
         s.select_first_window();
@@ -310,6 +335,7 @@ impl State {
         let mut next = self.clone();
         let mut fx = Vec::new();
         next.apply(action, &mut fx);
+        next.advance_lesson(&mut fx);
         next.refresh_code(&mut fx);
         let timer = |s: &State| {
             s.playing
@@ -322,6 +348,7 @@ impl State {
         if next.doc.load != Load::Reading && next.draft() != self.draft() {
             fx.push(Effect::Store(StorageRequest::SaveDraft(next.draft())));
         }
+        next.embed_filter(&mut fx);
         (next, fx)
     }
 
@@ -332,6 +359,7 @@ impl State {
                 self.doc.load = Load::Reading;
                 fx.push(Effect::Store(StorageRequest::LoadDraft));
                 fx.push(Effect::Store(StorageRequest::ListSaved));
+                fx.push(Effect::Store(StorageRequest::LoadLessons));
                 self.run.phase = Phase::Recovering;
             }
             Action::Checkpoint(CheckpointAction::SetEnabled(on)) => {
@@ -433,6 +461,13 @@ impl State {
             Action::Type { node, text } => {
                 self.input.drafts.insert(node, text);
             }
+            // A lesson's steps run its batches: a question is asked before its batch runs.
+            Action::Tick { .. } | Action::Play | Action::TogglePlay
+                if self.lesson_holds_the_clock() =>
+            {
+                self.playing = false;
+                self.run.notice = Some(lesson::HOLDS_THE_CLOCK.into());
+            }
             Action::Tick { due_ms, fired_ms } => self.tick(due_ms, fired_ms, fx),
             Action::Play => self.playing = self.runnable(),
             Action::Pause => {
@@ -462,6 +497,9 @@ impl State {
                 }
             }
             Action::Worker(e) => self.on_worker(e, fx),
+            Action::Stored(
+                r @ (StorageReply::LessonsLoaded(_) | StorageReply::LessonsSaved(_)),
+            ) => self.lessons_stored(r),
             Action::Stored(StorageReply::DraftLoaded(found)) => self.draft_loaded(found, fx),
             Action::Stored(StorageReply::DraftSaved(result)) => {
                 self.doc.draft_error = result.err().map(|e| {
@@ -527,7 +565,13 @@ impl State {
             Action::Share => self.share(fx),
             Action::CloseShareBar => self.close_share_bar(),
             Action::Shared { url, copied } => self.shared(url, copied),
-            Action::OpenLink(fragment) => self.open_link(&fragment, fx),
+            Action::OpenLink(fragment) => match crate::lessons::from_fragment(&fragment) {
+                Some(slug) => self.on_lesson(LessonAction::Open(slug.into()), fx),
+                None => self.open_link(&fragment, fx),
+            },
+            Action::Lesson(a) => self.on_lesson(a, fx),
+            Action::Present(p) => self.present(p, fx),
+            Action::Embed(fragment) => self.embed(fragment, fx),
             Action::Import { file, text } => self.import(file, text, fx),
             Action::Export => self.export(fx),
             Action::DownloadFailed { from, message } => match from {

@@ -102,7 +102,9 @@ impl State {
             .plan
             .as_ref()
             .map_or(10_000, |p| p.default_checkpoint_interval_ms);
-        let checkpoint = self.checkpointing() && self.checkpoints.due(time, default);
+        // An embed keeps nothing: no snapshot is taken to be written.
+        let checkpoint =
+            !self.embedded && self.checkpointing() && self.checkpoints.due(time, default);
         self.run.in_flight = Some(timing);
         let generation = self.run.generation;
         self.send(

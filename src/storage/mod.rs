@@ -1,15 +1,17 @@
 //! The browser's IndexedDB (through the `idb` crate): checkpoint snapshots, one slot per
 //! pipeline, so a reload recovers like `StreamingContext.getOrCreate`; the draft and My
-//! pipelines (`pipelines.rs`). The reducer asks for storage work as `StorageRequest`s and
+//! pipelines (`pipelines.rs`); the lessons' progress (`lessons.rs`). The reducer asks for storage work as `StorageRequest`s and
 //! gets `StorageReply`s back (`requests.rs`).
 
 mod checkpoints;
 mod error;
+mod lessons;
 mod pipelines;
 mod requests;
 mod slots;
 
 pub use error::StorageError;
+pub use lessons::{LessonProgress, Mark, LESSONS_KEY};
 pub use pipelines::{
     check_rename, renamed, saved_key, sort, CheckpointedFrom, DraftRecord, LibraryChange,
     SavedPipeline, DRAFT_KEY,

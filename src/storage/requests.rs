@@ -3,8 +3,8 @@
 //! `crate::sim`) and hands the `StorageReply` back to the reducer.
 
 use super::{
-    CheckpointMeta, DraftRecord, LibraryChange, SavedPipeline, Storage, StorageError,
-    LEGACY_SESSION,
+    CheckpointMeta, DraftRecord, LessonProgress, LibraryChange, SavedPipeline, Storage,
+    StorageError, LEGACY_SESSION,
 };
 
 /// Why a kept snapshot is read.
@@ -58,6 +58,9 @@ pub enum StorageRequest {
         to: String,
     },
     DeletePipeline(String),
+    /// The Learn path's progress.
+    LoadLessons,
+    SaveLessons(LessonProgress),
 }
 
 /// What the storage answered.
@@ -96,6 +99,8 @@ pub enum StorageReply {
         result: Result<(), String>,
         list: Result<Vec<SavedPipeline>, String>,
     },
+    LessonsLoaded(Result<LessonProgress, String>),
+    LessonsSaved(Result<(), String>),
 }
 
 /// Runs one request against the IndexedDB database `db`.
@@ -178,6 +183,14 @@ pub async fn serve(db: &str, request: StorageRequest) -> StorageReply {
             StorageReply::DraftSaved(s.write_draft(&d).await.map_err(|e| e.to_string()))
         }
         (Err(e), StorageRequest::SaveDraft(_)) => StorageReply::DraftSaved(Err(e.clone())),
+        (Ok(s), StorageRequest::LoadLessons) => {
+            StorageReply::LessonsLoaded(s.lesson_progress().await.map_err(|e| e.to_string()))
+        }
+        (Err(e), StorageRequest::LoadLessons) => StorageReply::LessonsLoaded(Err(e.clone())),
+        (Ok(s), StorageRequest::SaveLessons(p)) => {
+            StorageReply::LessonsSaved(s.write_lesson_progress(&p).await.map_err(|e| e.to_string()))
+        }
+        (Err(e), StorageRequest::SaveLessons(_)) => StorageReply::LessonsSaved(Err(e.clone())),
         (s, StorageRequest::ListSaved) => library(s, LibraryChange::Listed, Ok(())).await,
         (s, StorageRequest::SavePipeline(p)) => {
             let change = LibraryChange::Saved(p.name.clone());

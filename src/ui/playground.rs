@@ -1,6 +1,8 @@
-//! The playground page: the header with the pipeline's toolbar; the palette, the gallery and
-//! My pipelines on the left; transport, the pipeline's card, DAG, time axis and node panels in
-//! the middle; sources, the node editor and the fault lab on the right; metrics below. At
+//! The playground page: the header with the pipeline's toolbar; the Learn path (with the
+//! presenter switch), the palette, the gallery and My pipelines on the left; transport, the lesson
+//! being taken (the part of the page its step points at outlined), the pipeline's card, DAG,
+//! time axis and node panels in the middle; sources, the node editor and the fault lab on the
+//! right; metrics below. In presenter mode, only `ui::presenter`'s screen. At
 //! 1280×720 and up the palette, the sources and the controls are on the first screen, and
 //! nothing scrolls inside a panel. It owns the store (`use_playground`) and hands each child
 //! what it renders (`props.rs`).
@@ -11,7 +13,7 @@ use crate::clock::now_ms;
 use crate::effects::{connect_worker, Connect};
 use crate::hooks::use_shortcuts::Shortcut;
 use crate::hooks::{use_overflow, use_playground, use_shortcuts};
-use crate::state::Action;
+use crate::state::{Action, Present};
 use crate::ui::checkpoint_bar::CheckpointBar;
 use crate::ui::code_view::CodeView;
 use crate::ui::controls::Controls;
@@ -19,6 +21,8 @@ use crate::ui::dag::Dag;
 use crate::ui::error_list::ErrorList;
 use crate::ui::fault_lab::FaultLabPanel;
 use crate::ui::gallery::Gallery;
+use crate::ui::learn::Learn;
+use crate::ui::lesson_panel::LessonPanel;
 use crate::ui::library::Library;
 use crate::ui::metrics::Metrics;
 use crate::ui::node_editor::NodeEditor;
@@ -26,6 +30,7 @@ use crate::ui::node_panel::NodePanel;
 use crate::ui::palette::Palette;
 use crate::ui::paste_code::PasteCode;
 use crate::ui::pipeline_bar::PipelineBar;
+use crate::ui::presenter::Presenter;
 use crate::ui::props;
 use crate::ui::reload_choice::ReloadChoiceDialog;
 use crate::ui::sources::Sources;
@@ -52,8 +57,12 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
     let (s, on_action) = use_playground(props.connect);
     {
         let d = on_action.clone();
+        let presenting = s.presenter;
         use_shortcuts(Callback::from(move |k: Shortcut| match k {
             Shortcut::TogglePlay => d.emit(Action::TogglePlay),
+            Shortcut::Step if presenting => {
+                d.emit(Action::Present(Present::Forward { at_ms: now_ms() }))
+            }
             Shortcut::Step => {
                 let now = now_ms();
                 d.emit(Action::Tick {
@@ -61,6 +70,9 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                     fired_ms: now,
                 })
             }
+            Shortcut::Back if presenting => d.emit(Action::Present(Present::Back)),
+            Shortcut::Escape if presenting => d.emit(Action::Present(Present::Toggle)),
+            Shortcut::Back | Shortcut::Escape => {}
             Shortcut::Undo => d.emit(Action::Undo),
             Shortcut::Redo => d.emit(Action::Redo),
         }));
@@ -68,12 +80,56 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
     let graph = use_node_ref();
     let dag_overflows = use_overflow(graph.clone(), ".dag-scroll");
     let cb = || on_action.clone();
+    // The part of the page the lesson's step points at.
+    let focus = props::focus(&s);
+    let lit = |part: &str| {
+        focus
+            .as_ref()
+            .is_some_and(|(p, _)| *p == part)
+            .then_some("lesson-focus")
+    };
     let panels = s
         .spec
         .nodes
         .iter()
         .filter_map(|n| props::node_panel(&s, &n.id, cb()).map(|p| (n.id.clone(), p)))
         .map(|(id, p)| html! { <NodePanel key={id} ..p /> });
+    if s.presenter {
+        let title = s
+            .lessons
+            .open
+            .as_ref()
+            .map(|o| o.lesson.title.clone())
+            .or_else(|| s.spec.name.clone())
+            .unwrap_or_default();
+        return html! {
+            <Presenter caption={s.caption()} note={s.caption_note()} {title}
+                dag={html! { <Dag ..props::dag(&s, cb()) /> }}
+                axis={html! { <Timeline ..props::timeline(&s, cb()) /> }} />
+        };
+    }
+    if s.embedded {
+        let outputs = s
+            .spec
+            .nodes
+            .iter()
+            .filter(|n| n.op == "print" || n.op == "foreachRDD")
+            .filter_map(|n| props::node_panel(&s, &n.id, cb()).map(|p| (n.id.clone(), p)))
+            .map(|(id, p)| html! { <NodePanel key={id} ..p /> });
+        return html! {
+            <div class="embed" data-testid="embed">
+                <header class="embed-head">
+                    <h1>{ s.spec.name.clone().unwrap_or_else(|| "Pipeline".into()) }</h1>
+                    <a class="btn small" data-testid="open-in-playground" href={s.open_in_playground()}
+                        target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
+                </header>
+                <Controls ..props::controls(&s, cb()) />
+                <section class="card graph"><Dag ..props::dag(&s, cb()) /><ErrorList ..props::error_list(&s, cb()) /></section>
+                <section class="card axis-card"><Timeline ..props::timeline(&s, cb()) /></section>
+                <section class="node-panels">{ for outputs }</section>
+            </div>
+        };
+    }
     html! {
         <>
             <header class="masthead">
@@ -85,17 +141,24 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
             </header>
             <div class="playground">
                 <aside class="left">
+                    <Learn ..props::learn(&s, cb()) />
                     <Palette on_action={on_action.clone()} />
                     <Gallery current={s.example.clone()} on_action={on_action.clone()} />
                     <Library ..props::library(&s, cb()) />
                 </aside>
                 <main class="center">
                     <Controls ..props::controls(&s, cb()) />
+                    if let Some(p) = props::lesson_panel(&s, cb()) {
+                        <LessonPanel ..p />
+                    }
                     if let Some(p) = props::reload_choice(&s, cb()) {
                         <ReloadChoiceDialog ..p />
                     }
-                    <Story ..props::story(&s, cb()) />
-                    <section class="card graph" ref={graph}>
+                    // A lesson's card tells its story instead.
+                    if s.lessons.open.is_none() {
+                        <Story ..props::story(&s, cb()) />
+                    }
+                    <section class={classes!("card", "graph", lit("dag"))} ref={graph}>
                         <h2>
                             { "Pipeline" }
                             <span class="muted small">{ " · edges show the record type each DStream carries" }</span>
@@ -106,7 +169,7 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                         <Dag ..props::dag(&s, cb()) />
                         <ErrorList ..props::error_list(&s, cb()) />
                     </section>
-                    <section class="card axis-card">
+                    <section class={classes!("card", "axis-card", lit("axis"), lit("checkpoints"))}>
                         <h2>{ "Time" }<span class="muted small">{ format!(" · batch interval {} · each column one batch, marbles a sample of its records", crate::ui::duration(s.spec.batch_interval_ms)) }</span></h2>
                         <Timeline ..props::timeline(&s, cb()) />
                         if let Some(p) = props::state_detail(&s, cb()) {
@@ -123,14 +186,14 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                         }
                     </section>
                     <CodeView ..props::code_view(&s, cb()) />
-                    <section class="node-panels">{ for panels }</section>
+                    <section class={classes!("node-panels", lit("output"))}>{ for panels }</section>
                     <Metrics ..props::metrics(&s) />
                 </main>
                 <aside class="right">
-                    <Sources ..props::sources(&s, cb()) />
+                    <div class={classes!(lit("sources"))}><Sources ..props::sources(&s, cb()) /></div>
                     <NodeEditor ..props::node_editor(&s, cb()) />
                     <PasteCode ..props::paste_code(&s, cb()) />
-                    <FaultLabPanel ..props::fault_lab(&s, cb()) />
+                    <div class={classes!(lit("lab"))}><FaultLabPanel ..props::fault_lab(&s, cb()) /></div>
                 </aside>
             </div>
         </>

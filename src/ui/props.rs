@@ -294,3 +294,102 @@ pub fn paste_code(s: &State, on_action: Callback<Action>) -> PasteCodeProps {
         on_action,
     }
 }
+
+/// The Learn path with each lesson's progress.
+pub fn learn(s: &State, on_action: Callback<Action>) -> crate::ui::learn::LearnProps {
+    let open = s.lessons.open.as_ref().map(|o| o.lesson.slug.as_str());
+    let items = crate::lessons::LESSONS
+        .iter()
+        .filter_map(|f| f.lesson().ok())
+        .map(|l| {
+            let mark = s.lessons.progress.lessons.get(&l.slug);
+            let steps = l.steps.len();
+            let progress = match mark {
+                Some(m) if m.step > 0 && m.step < steps => format!("at {}/{steps}", m.step + 1),
+                Some(m) if m.done => format!("done {}/{}", m.right, m.asked),
+                _ => format!("{steps} steps"),
+            };
+            crate::ui::learn::LearnItem {
+                active: open == Some(l.slug.as_str()),
+                done: mark.is_some_and(|m| m.done),
+                slug: l.slug,
+                title: l.title,
+                progress,
+            }
+        })
+        .collect();
+    let toggle = on_action.clone();
+    crate::ui::learn::LearnProps {
+        items,
+        error: s.lessons.error.clone(),
+        on_action,
+        on_present: Callback::from(move |_| {
+            toggle.emit(Action::Present(crate::state::Present::Toggle))
+        }),
+    }
+}
+
+/// The part of the page the lesson's step points at, and its node.
+pub fn focus(s: &State) -> Option<(&'static str, Option<String>)> {
+    let o = s.lessons.open.as_ref()?;
+    if o.stage == crate::state::Stage::Done {
+        return None;
+    }
+    let l = o.current()?.look_at.as_ref()?;
+    Some((l.part.name(), l.node.clone()))
+}
+
+/// The lesson being taken, if one is.
+pub fn lesson_panel(
+    s: &State,
+    on_action: Callback<Action>,
+) -> Option<crate::ui::lesson_panel::LessonPanelProps> {
+    use crate::lessons::Part;
+    let o = s.lessons.open.as_ref()?;
+    let step = o.current();
+    let mark = s.lessons.progress.lessons.get(&o.lesson.slug);
+    let look_at = step.and_then(|st| st.look_at.as_ref()).map(|l| {
+        let part = match l.part {
+            Part::Dag => "the pipeline's graph",
+            Part::Axis => "the time axis",
+            Part::Output => "the node's output, below the time axis",
+            Part::Lab => "the fault lab, on the right",
+            Part::Checkpoints => "the checkpoint lane, under the time axis",
+            Part::Sources => "the sources, on the right",
+        };
+        match &l.node {
+            Some(n) => format!("{n}, in {part} (highlighted)"),
+            None => format!("{part} (highlighted)"),
+        }
+    });
+    let lessons = crate::lessons::LESSONS;
+    let next_lesson = lessons
+        .iter()
+        .position(|f| f.slug == o.lesson.slug)
+        .and_then(|i| lessons.get(i + 1))
+        .and_then(|f| f.lesson().ok())
+        .map(|l| (l.slug, l.title));
+    Some(crate::ui::lesson_panel::LessonPanelProps {
+        slug: o.lesson.slug.clone(),
+        title: o.lesson.title.clone(),
+        story: o.lesson.story.clone(),
+        step: o.step,
+        steps: o.lesson.steps.len(),
+        text: step.map(|st| st.text.clone()),
+        look_at,
+        question: step.and_then(|st| st.question.as_ref()).map(|q| {
+            crate::ui::lesson_panel::Asked {
+                prompt: q.prompt.clone(),
+                kind: q.kind,
+                choices: q.choices.clone(),
+            }
+        }),
+        stage: o.stage.clone(),
+        answer: o.text.clone(),
+        choice: o.choice,
+        answer_error: o.answer_error.clone(),
+        score: mark.map_or((0, 0), |m| (m.right, m.asked)),
+        next_lesson,
+        on_action,
+    })
+}
