@@ -386,7 +386,7 @@ fn in_presenter_mode_the_right_arrow_reveals_each_lessons_answer_then_moves_on()
     sim.act(Action::Present(Present::Forward { at_ms: 1.0 }));
     assert_eq!(
         sim.state.caption(),
-        "no, at t = 1 s: counts not computed: this is not one of its slide times."
+        "No, at t = 1 s: counts not computed: this is not one of its slide times."
     );
     assert_eq!(sim.state.caption_note(), Some(q0.why.clone()));
     sim.act(Action::Present(Present::Forward { at_ms: 1.0 }));

@@ -60,7 +60,7 @@ impl State {
                     None => step.map(|s| s.text.clone()).unwrap_or_default(),
                 },
                 Stage::Answered(_) => match (&o.revealed, question) {
-                    (Some(truth), Some(_)) => format!("{}.", truth.trim_end_matches('.')),
+                    (Some(truth), Some(_)) => sentence(truth),
                     _ => self.batch_caption(),
                 },
             };
@@ -163,5 +163,15 @@ impl State {
             r.input_records,
             parts.join("; ")
         )
+    }
+}
+
+/// The engine's answer as the caption's sentence: a capital first letter, one full stop.
+fn sentence(truth: &str) -> String {
+    let truth = truth.trim_end_matches('.');
+    let mut chars = truth.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
     }
 }

@@ -112,7 +112,7 @@ test('presenter mode in a lesson: the caption is the step, → reveals the engin
   await waitCaption(page, /Will counts have an RDD at t = 1 s\?/);
   assert.match(await page.locator('[data-testid=caption-note]').textContent(), /The slide is 2 s/);
   await page.keyboard.press('ArrowRight');
-  await waitCaption(page, /no, at t = 1 s: counts not computed: this is not one of its slide times/);
+  await waitCaption(page, /No, at t = 1 s: counts not computed: this is not one of its slide times\./);
   assert.match(await page.locator('[data-testid=caption-note]').textContent(), /slide duration/);
   await page.screenshot({ path: join(RESULTS, 'presenter-lesson.png') });
   await page.keyboard.press('ArrowRight');
