@@ -5,7 +5,7 @@
 
 use yew::prelude::*;
 
-use crate::state::{Action, CheckpointAction, Checkpoints, Status};
+use crate::state::{Action, CheckpointAction, Checkpoints, Lookup, Status};
 use crate::ui::event_value;
 use crate::ui::timeline::{mark_title, on_axis};
 
@@ -75,9 +75,14 @@ pub fn CheckpointBar(props: &CheckpointBarProps) -> Html {
         Some(Status::Error(t)) => html! {
             <p class="checkpoint-status error small" data-testid="checkpoint-status" role="alert">{ t.clone() }</p>
         },
-        None => html! {
+        None if c.lookup != Lookup::Idle => html! {
             <p class="checkpoint-status small muted" data-testid="checkpoint-status">{ "Looking for a checkpoint…" }</p>
         },
+        // A link, a file or a pasted program opened in a new context: nothing was looked up.
+        None if c.kept.is_empty() => html! {
+            <p class="checkpoint-status small muted" data-testid="checkpoint-status">{ "No checkpoint of this run yet." }</p>
+        },
+        None => html! {},
     };
     html! {
         <div class="checkpoints">

@@ -126,6 +126,10 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                 <Controls ..props::controls(&s, cb()) />
                 <section class="card graph"><Dag ..props::dag(&s, cb()) /><ErrorList ..props::error_list(&s, cb()) /></section>
                 <section class="card axis-card"><Timeline ..props::timeline(&s, cb()) /></section>
+                // Typed lines and generator rates are the learner's input here too.
+                if s.spec.nodes.iter().any(|n| n.op == "textInput" || n.op == "generator") {
+                    <section class="card embed-sources"><Sources ..props::sources(&s, cb()) /></section>
+                }
                 <section class="node-panels">{ for outputs }</section>
             </div>
         };

@@ -99,6 +99,7 @@ pub fn timeline(s: &State, on_action: Callback<Action>) -> TimelineProps {
             .map(|p| p.scalar.clone())
             .unwrap_or_default(),
         inspected: s.inspected.clone(),
+        checkpoint_lane: !s.embedded,
         on_action,
     }
 }

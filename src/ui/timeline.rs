@@ -35,6 +35,9 @@ pub struct TimelineProps {
     /// The state lane's batch whose state is open, `(node, batch)`.
     #[prop_or_default]
     pub inspected: Option<(String, u64)>,
+    /// Whether the checkpoint lane is drawn (an embed keeps no checkpoints).
+    #[prop_or(true)]
+    pub checkpoint_lane: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -156,8 +159,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let stateful: Vec<_> = spec.nodes.iter().filter(|n| is_stateful(n)).collect();
     let n_cols = AXIS_COLUMNS;
     let width = LABEL_W + n_cols as f64 * COL_W + 12.0;
+    let lane_h = if props.checkpoint_lane { CKPT_H } else { 0.0 };
     let height = HEAD_H
-        + CKPT_H
+        + lane_h
         + sources.len() as f64 * SOURCE_H
         + windowed.len() as f64 * WINDOW_H
         + stateful.len() as f64 * STATE_H
@@ -220,16 +224,18 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
     let mut y = HEAD_H;
     let mut rows: Vec<Html> = Vec::new();
-    rows.push(checkpoint_lane(
-        &props.checkpoints,
-        props.batches_run,
-        first,
-        y,
-        width,
-        &col_x,
-        &props.on_action,
-    ));
-    y += CKPT_H;
+    if props.checkpoint_lane {
+        rows.push(checkpoint_lane(
+            &props.checkpoints,
+            props.batches_run,
+            first,
+            y,
+            width,
+            &col_x,
+            &props.on_action,
+        ));
+        y += CKPT_H;
+    }
     for src in &sources {
         let y0 = y;
         let mut cells = Vec::new();

@@ -55,7 +55,8 @@ test('the demo page embeds two pipelines side by side and each runs on its own',
     for (const sel of ['[data-testid=dag]', '[data-testid=timeline]', '[data-testid=step]']) {
       assert.ok(await f.locator(sel).isVisible(), `${sel} in the embed`);
     }
-    for (const sel of ['[data-testid=learn]', '[data-testid^=example-]', '[data-testid=fault-lab]', '.footer']) {
+    // No checkpoint lane: an embed keeps no checkpoints.
+    for (const sel of ['[data-testid=learn]', '[data-testid^=example-]', '[data-testid=fault-lab]', '.footer', '[data-testid=snapshot-marks]']) {
       assert.equal(await f.locator(sel).filter({ visible: true }).count(), 0, `${sel} is not in the embed`);
     }
   }
