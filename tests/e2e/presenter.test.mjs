@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openPlayground, RESULTS, waitReady } from './support/harness.mjs';
+import { openPlayground, RESULTS, waitReady, waitText } from './support/harness.mjs';
 
 let pg;
 
@@ -23,17 +23,7 @@ after(async () => {
 
 const caption = (page) => page.locator('[data-testid=caption]').textContent();
 
-async function waitCaption(page, re) {
-  try {
-    await page.waitForFunction(
-      (src) => new RegExp(src).test(document.querySelector('[data-testid=caption]')?.textContent ?? ''),
-      re.source,
-      { timeout: 20000 },
-    );
-  } catch {
-    throw new Error(`the caption never matched ${re}: it says "${await caption(page)}"`);
-  }
-}
+const waitCaption = (page, re) => waitText(page, 'caption', re);
 
 test('presenter mode: large caption, DAG and axis fill 1280×720, keyboard only', async () => {
   const { page } = pg;

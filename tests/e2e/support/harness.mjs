@@ -163,16 +163,19 @@ export async function resetPipeline(page) {
   await waitReady(page);
 }
 
-/** Waits until the checkpoint status matches `re`; fails saying what it says instead. */
-export async function waitStatus(page, re) {
+/** Waits until the text of `[data-testid=testid]` matches `re`; fails saying what it says instead. */
+export async function waitText(page, testid, re) {
   try {
     await page.waitForFunction(
-      (src) => new RegExp(src).test(document.querySelector('[data-testid=checkpoint-status]')?.textContent ?? ''),
-      re.source,
+      ([id, src]) => new RegExp(src).test(document.querySelector(`[data-testid=${id}]`)?.textContent ?? ''),
+      [testid, re.source],
       { timeout: 20000 },
     );
   } catch {
-    const now = await page.locator('[data-testid=checkpoint-status]').textContent();
-    throw new Error(`checkpoint status never matched ${re}: it says "${now}"`);
+    const now = await page.locator(`[data-testid=${testid}]`).first().textContent().catch(() => null);
+    throw new Error(`${testid} never matched ${re}: it says "${now}"`);
   }
 }
+
+/** Waits until the checkpoint status matches `re`. */
+export const waitStatus = (page, re) => waitText(page, 'checkpoint-status', re);
