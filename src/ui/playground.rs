@@ -128,7 +128,7 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                 <section class="card axis-card"><Timeline ..props::timeline(&s, cb()) /></section>
                 // Typed lines and generator rates are the learner's input here too.
                 if s.spec.nodes.iter().any(|n| n.op == "textInput" || n.op == "generator") {
-                    <section class="card embed-sources"><Sources ..props::sources(&s, cb()) /></section>
+                    <div class="embed-sources"><Sources ..props::sources(&s, cb()) /></div>
                 }
                 <section class="node-panels">{ for outputs }</section>
             </div>

@@ -1,12 +1,14 @@
 // End to end: embed mode. www/embed-demo.html (copied into dist/ by trunk) embeds two gallery
 // examples side by side in iframes (`./?embed#pipeline=v1.…`); each is driven on its own
 // (step, play/pause), shows its output, links back to the playground with its pipeline, and
-// neither stores anything: no IndexedDB database is created. Saves test-results/embed-demo.png.
+// neither stores anything: no IndexedDB database is created; a textInput pipeline embedded
+// takes typed lines. Saves test-results/embed-demo.png.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openPlayground, RESULTS } from './support/harness.mjs';
+import { deflateSync } from 'node:zlib';
+import { openPlayground, RESULTS, waitReady } from './support/harness.mjs';
 
 let pg;
 
@@ -87,5 +89,31 @@ test('the demo page embeds two pipelines side by side and each runs on its own',
   await page.goto(new URL(href, `${pg.server.url}`).href);
   await page.locator('[data-testid=dag]').waitFor({ timeout: 20000 });
   await page.waitForFunction(() => document.querySelector('[data-testid=pipeline-title]')?.textContent === 'Windowed word count', null, { timeout: 20000 });
+  assert.deepEqual(pg.browser.problems, []);
+});
+
+test('an embedded pipeline with a textInput takes typed lines', async () => {
+  const { page } = pg;
+  // The playground the last test opened finishes loading (its worker) before we leave it.
+  await waitReady(page);
+  const pipeline = {
+    version: 1,
+    name: 'Typed word count',
+    batch_interval_ms: 1000,
+    nodes: [
+      { id: 'lines', op: 'textInput' },
+      { id: 'words', op: 'flatMap', inputs: ['lines'], fn: 'line => line.split(" ")' },
+      { id: 'counts', op: 'countByValue', inputs: ['words'] },
+      { id: 'out', op: 'print', inputs: ['counts'] },
+    ],
+  };
+  const fragment = `pipeline=v1.${deflateSync(Buffer.from(JSON.stringify({ pipeline }))).toString('base64url')}`;
+  await page.goto(`${pg.server.url}?embed#${fragment}`);
+  await page.locator('[data-testid=embed]').waitFor({ timeout: 20000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'paused', null, { timeout: 20000 });
+  await page.fill('[data-testid=type-lines]', 'to be or not to be');
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => /\(to,2\)/.test(document.querySelector('.node-panels')?.textContent ?? ''), null, { timeout: 20000 });
+  assert.equal(await page.locator('[data-testid=snapshot-marks]').count(), 0);
   assert.deepEqual(pg.browser.problems, []);
 });
