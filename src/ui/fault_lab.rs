@@ -95,7 +95,7 @@ pub fn FaultLabPanel(props: &FaultLabProps) -> Html {
         <section class="card fault-lab" data-testid="fault-lab">
             <h2>{ "Fault lab" }</h2>
             <p class="small muted">
-                { "Records received for the next batch sit in blocks on 2 executors (the last one still in the receiver's buffer). Kill something and see what survives." }
+                { "Records received for the next batch sit in blocks on 2 executors (the last one still in the receiver's buffer). Every source is taken as a receiver's stream here; in Spark a queueStream has no receiver (its RDDs come from the driver). Kill something and see what survives." }
             </p>
             <label class="control">
                 <span>{ "receiver" }</span>
