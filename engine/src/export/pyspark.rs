@@ -340,20 +340,7 @@ pub(crate) fn write(
     if ck {
         o.line("    ssc.checkpoint(CHECKPOINT_DIR)");
     }
-    let offset = o.lines.len();
-    for l in &nodes_out.lines {
-        o.line(l.clone());
-    }
-    for n in &nodes_out.nodes {
-        o.nodes.push(super::NodeLines {
-            node: n.node.clone(),
-            ranges: n
-                .ranges
-                .iter()
-                .map(|(a, b)| (a + offset, b + offset))
-                .collect(),
-        });
-    }
+    o.append(&nodes_out);
     o.line("    return ssc");
     o.line("");
     o.line("");

@@ -291,20 +291,7 @@ pub(crate) fn write(
     if ck {
         o.line("    ssc.checkpoint(CheckpointDir)");
     }
-    let offset = o.lines.len();
-    for l in &body.lines {
-        o.line(l.clone());
-    }
-    for n in &body.nodes {
-        o.nodes.push(super::NodeLines {
-            node: n.node.clone(),
-            ranges: n
-                .ranges
-                .iter()
-                .map(|(a, c)| (a + offset, c + offset))
-                .collect(),
-        });
-    }
+    o.append(&body);
     o.line("    ssc");
     o.line("  }");
     o.line("");

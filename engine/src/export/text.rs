@@ -113,6 +113,22 @@ impl Out {
         self.lines.push(s.into());
     }
 
+    /// Appends `body`'s lines, its nodes' line ranges moved to where they now stand.
+    pub fn append(&mut self, body: &Out) {
+        let offset = self.lines.len();
+        self.lines.extend(body.lines.iter().cloned());
+        self.nodes.extend(body.nodes.iter().map(|n| {
+            NodeLines {
+                node: n.node.clone(),
+                ranges: n
+                    .ranges
+                    .iter()
+                    .map(|(a, b)| (a + offset, b + offset))
+                    .collect(),
+            }
+        }));
+    }
+
     /// Every line of `text`, each with `indent` before it.
     pub fn lines_of(&mut self, indent: &str, text: &str) {
         for l in text.lines() {
