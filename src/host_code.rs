@@ -66,7 +66,7 @@ fn typed_lines(input: &InputLog) -> BTreeMap<String, Vec<Vec<String>>> {
             batches.resize(at + 1, Vec::new());
         }
         if let Some(b) = batches.get_mut(at) {
-            b.extend(e.lines.iter().cloned());
+            b.extend(e.lines.iter().map(|l| l.to_string()));
         }
     }
     by_node

@@ -235,8 +235,8 @@ impl Engine {
             ));
         }
         let lines = records.into_iter().map(|r| match r {
-            Value::Str(s) => s.to_string(),
-            other => other.to_string(),
+            Value::Str(s) => s,
+            other => other.to_string().into(),
         });
         self.input.push(self.batches_run, node, lines);
         Ok(())

@@ -24,6 +24,8 @@
 //! log), so the next batches, and a snapshot taken after, show the loss; each report lists
 //! what those next batches then contain.
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::checkpoint::Snapshot;
@@ -545,17 +547,17 @@ fn apply(engine: &mut Engine, losses: &[Loss]) {
             .input
             .lines_of(&id, batch)
             .iter()
-            .map(|l| Value::str(l))
+            .map(|l| Value::Str(l.clone()))
             .collect();
-        let kept: Vec<String> = Rdd::parallelize(lines, DEFAULT_PARTITIONS)
+        let kept: Vec<Rc<str>> = Rdd::parallelize(lines, DEFAULT_PARTITIONS)
             .parts
             .into_iter()
             .enumerate()
             .filter(|(q, _)| !ps.contains(q))
             .flat_map(|(_, part)| part)
             .map(|v| match v {
-                Value::Str(s) => s.to_string(),
-                other => other.to_string(),
+                Value::Str(s) => s,
+                other => other.to_string().into(),
             })
             .collect();
         engine.input.set(batch, &id, kept);

@@ -3,6 +3,8 @@
 //! lost. A batch's source RDDs are read from it, so a new context (an edited pipeline, a
 //! restore) replays the same input batch by batch.
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 /// Typed lines and lost blocks, by batch.
@@ -22,7 +24,8 @@ pub struct InputLog {
 pub struct LoggedLines {
     pub batch: u64,
     pub node: String,
-    pub lines: Vec<String>,
+    /// Shared with the records of the batch's RDD (serialised as strings).
+    pub lines: Vec<Rc<str>>,
 }
 
 /// One lost partition of a source's batch.
@@ -42,7 +45,7 @@ impl InputLog {
     }
 
     /// The lines node `node` received for `batch`.
-    pub fn lines_of(&self, node: &str, batch: u64) -> &[String] {
+    pub fn lines_of(&self, node: &str, batch: u64) -> &[Rc<str>] {
         self.lines[self.batch_range(batch)]
             .iter()
             .find(|e| e.node == node)
@@ -50,13 +53,18 @@ impl InputLog {
     }
 
     /// Appends lines to what `node` received for `batch`.
-    pub fn push(&mut self, batch: u64, node: &str, lines: impl IntoIterator<Item = String>) {
+    pub fn push<L: Into<Rc<str>>>(
+        &mut self,
+        batch: u64,
+        node: &str,
+        lines: impl IntoIterator<Item = L>,
+    ) {
         let range = self.batch_range(batch);
         let at = range.end;
         match self.lines[range].iter_mut().find(|e| e.node == node) {
-            Some(e) => e.lines.extend(lines),
+            Some(e) => e.lines.extend(lines.into_iter().map(Into::into)),
             None => {
-                let lines: Vec<String> = lines.into_iter().collect();
+                let lines: Vec<Rc<str>> = lines.into_iter().map(Into::into).collect();
                 if !lines.is_empty() {
                     self.lines.insert(
                         at,
@@ -72,7 +80,7 @@ impl InputLog {
     }
 
     /// Replaces what `node` received for `batch` (empty: it received nothing).
-    pub fn set(&mut self, batch: u64, node: &str, lines: Vec<String>) {
+    pub fn set(&mut self, batch: u64, node: &str, lines: Vec<Rc<str>>) {
         let range = self.batch_range(batch);
         if let Some(k) = range.clone().find(|&k| self.lines[k].node == node) {
             if lines.is_empty() {
@@ -138,8 +146,8 @@ impl InputLog {
 mod tests {
     use super::*;
 
-    fn strings(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+    fn strings(v: &[&str]) -> Vec<Rc<str>> {
+        v.iter().map(|&s| Rc::from(s)).collect()
     }
 
     #[test]
@@ -149,7 +157,7 @@ mod tests {
         log.push(0, "a", strings(&["1", "2"]));
         log.push(1, "a", strings(&["y"]));
         log.push(1, "b", strings(&["z"]));
-        log.push(2, "a", Vec::new());
+        log.push(2, "a", Vec::<Rc<str>>::new());
         assert_eq!(log.lines_of("a", 0), strings(&["1", "2"]));
         assert_eq!(log.lines_of("b", 1), strings(&["x", "z"]));
         assert_eq!(log.lines_of("a", 1), strings(&["y"]));

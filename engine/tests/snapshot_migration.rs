@@ -15,6 +15,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use dstream_engine::checkpoint::{pipeline_key, FORMAT_VERSION};
 use dstream_engine::{Engine, PipelineSpec, Snapshot, SnapshotError};
@@ -342,7 +343,7 @@ fn a_v2_snapshot_s_parts_land_in_the_version_3_slots() {
     assert!(sums.state.is_some() && sums.window.is_none(), "{sums:?}");
     // Typed lines not yet run are batch 3's in the input log.
     let s = read("typed_lines_accumulate-after-3.snap");
-    assert_eq!(s.input.lines_of("in", 3), ["c d", "a"]);
+    assert_eq!(s.input.lines_of("in", 3), [Rc::from("c d"), Rc::from("a")]);
     assert_eq!(s.input.line_count(), 2);
     // The queue's batch 4 lost its buffered partition (c d): a lost block in the log.
     let s = read("queue_receiver_kill-after-4-receiver-kill.snap");

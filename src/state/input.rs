@@ -26,7 +26,7 @@ impl Input {
         if !typed.is_empty() {
             let log = Rc::make_mut(&mut self.log);
             for (node, lines) in &typed {
-                log.push(batch, node, lines.iter().cloned());
+                log.push(batch, node, lines.iter().map(String::as_str));
             }
         }
         typed

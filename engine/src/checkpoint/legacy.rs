@@ -119,8 +119,8 @@ impl SnapshotV2 {
             let op = spec.nodes.get(i).and_then(|s| catalog::op_named(&s.op));
             let kind = op.map(|o| o.kind);
             let lines = n.pending.iter().map(|v| match v {
-                Value::Str(s) => s.to_string(),
-                other => other.to_string(),
+                Value::Str(s) => s.clone(),
+                other => other.to_string().into(),
             });
             input.push(self.batches_run, &n.id, lines);
             if let Some(rest) = &n.queue_rest {
@@ -221,7 +221,7 @@ fn pending(s: &Snapshot, node: &str) -> Vec<Value> {
     s.input
         .lines_of(node, s.batches_run)
         .iter()
-        .map(|l| Value::str(l))
+        .map(|l| Value::Str(l.clone()))
         .collect()
 }
 

@@ -57,9 +57,9 @@ impl Engine {
                     .input
                     .lines_of(&node.id, batch)
                     .iter()
-                    .map(|l| Value::str(l))
+                    .map(|l| Value::Str(l.clone()))
                     .collect();
-                text_input::batch_rdd(&lines)
+                text_input::batch_rdd(lines)
             }
         };
         without(rdd, &self.input.lost_of(&node.id, batch))

@@ -14,6 +14,6 @@ pub fn accepts(v: &Value) -> bool {
 }
 
 /// The batch made of the lines fed since the previous tick.
-pub fn batch_rdd(pending: &[Value]) -> Rdd {
-    Rdd::parallelize(pending.to_vec(), DEFAULT_PARTITIONS)
+pub fn batch_rdd(pending: Vec<Value>) -> Rdd {
+    Rdd::parallelize(pending, DEFAULT_PARTITIONS)
 }
