@@ -1,6 +1,11 @@
 //! Per-batch ops that shuffle by key with Spark's `HashPartitioner`: `reduceByKey`,
 //! `groupByKey`, `countByValue`, and the list-concatenating combine `groupByKeyAndWindow` uses.
 
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
+
 use crate::lambda::EvalError;
 use crate::rdd::{pair, Func, KeyMap, OpError, PairRdd, Rdd};
 use crate::slot::{Rec, Slot, SlotKey};
@@ -65,15 +70,68 @@ impl From<Failed> for EvalError {
 /// with `f` in arrival order. A key is looked up by its slot and built as a `Value` only the
 /// first time it is seen.
 pub struct Reducer<'f> {
-    map: KeyMap<Value>,
+    /// Each key's index in the columns below, by its hash.
+    index: HashTable<u32>,
+    /// Per key, in first-seen order (so the most frequent keys of a skewed stream sit
+    /// together): what a lookup compares first, the key, and its accumulator.
+    shorts: Vec<Short>,
+    keys: Vec<Value>,
+    accs: Vec<Value>,
     keying: Keying,
     f: &'f Func,
+}
+
+/// A string key of at most 8 bytes as its bytes and length: two such keys are equal exactly
+/// when these are, without reading either's text. Any other key is `Short::NONE`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Short {
+    bytes: u64,
+    len: u8,
+}
+
+impl Short {
+    const NONE: Short = Short {
+        bytes: 0,
+        len: u8::MAX,
+    };
+
+    #[inline]
+    fn of(k: Slot<'_>) -> Short {
+        match k.str() {
+            Some(s) if s.len() <= 8 => Short {
+                bytes: pack(s.as_bytes()),
+                len: s.len() as u8,
+            },
+            _ => Short::NONE,
+        }
+    }
+}
+
+/// Up to 8 bytes as a `u64` that, for a given length, differs for different bytes: two
+/// overlapping reads cover them all, with no copy of a variable length.
+#[inline]
+fn pack(b: &[u8]) -> u64 {
+    let n = b.len();
+    let word = |at: usize| match b.get(at..at + 4) {
+        Some(w) => u64::from(u32::from_le_bytes([w[0], w[1], w[2], w[3]])),
+        None => 0,
+    };
+    if n >= 4 {
+        word(0) | word(n - 4) << 32
+    } else if n > 0 {
+        u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16
+    } else {
+        0
+    }
 }
 
 impl<'f> Reducer<'f> {
     pub fn new(keying: Keying, f: &'f Func) -> Reducer<'f> {
         Reducer {
-            map: KeyMap::default(),
+            index: HashTable::new(),
+            shorts: Vec::new(),
+            keys: Vec::new(),
+            accs: Vec::new(),
             keying,
             f,
         }
@@ -95,22 +153,44 @@ impl<'f> Reducer<'f> {
 
     #[inline]
     fn fold(&mut self, k: Slot<'_>, v: Slot<'_>) -> Result<(), Failed> {
-        match self.map.get_mut(&SlotKey(k)) {
-            Some(acc) => match self.f.fold(acc, v) {
-                Ok(()) => Ok(()),
-                // A failed fold leaves the accumulator as it was.
-                Err(e) => Err(Failed::Fold([acc.clone(), v.to_value()], *e)),
-            },
+        let hash = FxBuildHasher.hash_one(SlotKey(k));
+        let short = Short::of(k);
+        let (shorts, keys) = (&self.shorts, &self.keys);
+        let found = self.index.find(hash, |&i| {
+            let i = i as usize;
+            shorts[i] == short && (short != Short::NONE || k.equals(&keys[i]))
+        });
+        match found {
+            Some(&i) => {
+                let acc = &mut self.accs[i as usize];
+                match self.f.fold(acc, v) {
+                    Ok(()) => Ok(()),
+                    // A failed fold leaves the accumulator as it was.
+                    Err(e) => Err(Failed::Fold([acc.clone(), v.to_value()], *e)),
+                }
+            }
             None => {
-                self.map.insert(k.to_value(), v.to_value());
+                let i = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
+                self.shorts.push(short);
+                self.keys.push(k.to_value());
+                self.accs.push(v.to_value());
+                let keys = &self.keys;
+                self.index
+                    .insert_unique(hash, i, |&j| FxBuildHasher.hash_one(&keys[j as usize]));
                 Ok(())
             }
         }
     }
 
-    /// The folded pairs, dealt into `partitions` hash partitions.
+    /// The folded pairs, dealt into `partitions` hash partitions, each in first-seen order.
     pub fn finish(self, partitions: usize) -> PairRdd {
-        PairRdd::from_map(self.map, partitions)
+        let n = partitions.max(1);
+        let mut parts: Vec<Vec<(Value, Value)>> = (0..n).map(|_| Vec::new()).collect();
+        for (k, acc) in self.keys.into_iter().zip(self.accs) {
+            let p = if n == 1 { 0 } else { k.partition_of(n) };
+            parts[p].push((k, acc));
+        }
+        PairRdd { parts }
     }
 }
 
@@ -286,5 +366,79 @@ mod tests {
         let mut out = count_by_value(&rdd, 2).collect();
         out.sort();
         assert_eq!(out, vec![kv("x", 2), kv("y", 1)]);
+    }
+
+    /// A key of a random record: text of `a`s and `b`s around the 8-byte inline length (so
+    /// keys that differ in one byte, or only in length, meet), an `Int`, or a pair.
+    fn key() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => "[ab]{0,10}".prop_map(|s| Value::str(&s)),
+            1 => "[a\u{e9}]{1,5}".prop_map(|s| Value::str(&s)),
+            1 => (-2i64..3).prop_map(Value::Int),
+            1 => "[ab]{0,2}".prop_map(|s| Value::pair(Value::str(&s), Value::Int(1))),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The reducer's table against a list searched with `Value`'s `==`: the same sums, keys
+        /// in first-seen order, in the same partitions, whether a key arrives as a borrowed
+        /// slot or as a value.
+        #[test]
+        fn the_reducer_folds_what_a_plain_list_folds(
+            records in proptest::collection::vec((key(), -5i64..5, proptest::bool::ANY), 0..300),
+        ) {
+            let f = add();
+            let mut reducer = Reducer::new(Keying::Pair, &f);
+            let mut plain: Vec<(Value, i64)> = Vec::new();
+            for (k, v, borrowed) in &records {
+                let text = match k {
+                    Value::Str(s) => Some(s.to_string()),
+                    _ => None,
+                };
+                let ks = match (&text, borrowed) {
+                    (Some(t), true) => Slot::Str(t),
+                    _ => Slot::of(k),
+                };
+                let r = reducer.push(Rec::Pair(ks, Slot::Int(*v)));
+                proptest::prop_assert!(r.is_ok());
+                match plain.iter_mut().find(|(p, _)| p == k) {
+                    Some((_, acc)) => *acc += v,
+                    None => plain.push((k.clone(), *v)),
+                }
+            }
+            let mut want: Vec<Vec<(Value, Value)>> = vec![Vec::new(); 3];
+            for (k, acc) in plain {
+                want[k.partition_of(3)].push((k, Value::Int(acc)));
+            }
+            proptest::prop_assert_eq!(reducer.finish(3).parts, want);
+        }
+    }
+
+    #[test]
+    fn short_keys_are_equal_exactly_when_their_text_is() {
+        // Every text of `a`s and `b`s up to 9 bytes, against every other.
+        let mut texts = vec![String::new()];
+        for len in 1..=9 {
+            let prev: Vec<String> = texts
+                .iter()
+                .filter(|t| t.len() == len - 1)
+                .cloned()
+                .collect();
+            texts.extend(prev.iter().flat_map(|t| [format!("{t}a"), format!("{t}b")]));
+        }
+        let shorts: Vec<Short> = texts.iter().map(|t| Short::of(Slot::Str(t))).collect();
+        for (t, s) in texts.iter().zip(&shorts) {
+            assert_eq!(*s == Short::NONE, t.len() > 8, "{t:?}");
+            assert!(Short::of(Slot::Val(&Value::str(t))) == *s, "{t:?}");
+        }
+        for (i, a) in shorts.iter().enumerate() {
+            for (j, b) in shorts.iter().enumerate() {
+                if *a != Short::NONE {
+                    assert_eq!(a == b, i == j, "{:?} vs {:?}", texts[i], texts[j]);
+                }
+            }
+        }
+        assert!(Short::of(Slot::Int(97)) == Short::NONE);
     }
 }
